@@ -1,0 +1,18 @@
+package org.clinicaldatahub.hub;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * Clinical Data Hub: an interface engine that moves HL7 v2, FHIR, DICOM and sequencer output
+ * into tiered S3 storage. Channels are YAML routes under {@code routes/}; capabilities are beans.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class HubApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HubApplication.class, args);
+    }
+}
