@@ -1,0 +1,46 @@
+package org.clinicaldatahub.hub.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+
+/**
+ * Every HTTP endpoint, Hawtio included, requires a login; only the health status (UP/DOWN,
+ * details for logged-in users) is open so load balancers can probe it. Hawtio can stop routes,
+ * so it must never be reachable anonymously.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
+    /** The shipped default; starting with it is allowed for a laptop but shouted about. */
+    static final String DEFAULT_PASSWORD = "change-me";
+
+    @Bean
+    SecurityFilterChain hubSecurity(HttpSecurity http, SecurityProperties security) throws Exception {
+        if (DEFAULT_PASSWORD.equals(security.getUser().getPassword())) {
+            LOG.warn("**********************************************************************");
+            LOG.warn("* The admin password is the shipped default. Set HUB_ADMIN_PASSWORD   *");
+            LOG.warn("* (spring.security.user.password) before exposing this hub.          *");
+            LOG.warn("**********************************************************************");
+        }
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(Customizer.withDefaults())
+                .httpBasic(Customizer.withDefaults())
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
+                        .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                        // machine clients authenticate with HTTP basic and send no browser cookie
+                        .ignoringRequestMatchers("/actuator/jolokia/**", "/actuator/hawtio/jolokia/**"));
+        return http.build();
+    }
+}

@@ -1,0 +1,58 @@
+package org.clinicaldatahub.hub.hl7;
+
+import ca.uhn.hl7v2.DefaultHapiContext;
+import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.parser.Parser;
+import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import org.apache.camel.component.netty.ChannelHandlerFactory;
+import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
+import org.apache.camel.spi.IdempotentRepository;
+import org.clinicaldatahub.hub.hl7.internal.MllpCodecFactories;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Beans the HL7 v2 channel YAML refers to by name. */
+@Configuration(proxyBeanMethods = false)
+public class Hl7Configuration {
+
+    /** One HapiContext for the hub: it is expensive to build and thread-safe. */
+    @Bean(destroyMethod = "close")
+    HapiContext hapiContext() {
+        DefaultHapiContext context = new DefaultHapiContext();
+        // Structural checks happen in the hub (MSH, allow-lists); HAPI's default rules would
+        // refuse real-world feeds for cosmetic reasons (e.g. a too-long field in v2.2).
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.getParserConfiguration().setAllowUnknownVersions(true);
+        context.getParserConfiguration().setValidating(false);
+        return context;
+    }
+
+    @Bean
+    Parser hl7Parser(HapiContext hapiContext) {
+        return hapiContext.getPipeParser();
+    }
+
+    @Bean
+    ChannelHandlerFactory mllpDecoder(Hl7Properties properties) {
+        return MllpCodecFactories.decoder(properties.getMaxMessageBytes());
+    }
+
+    @Bean
+    ChannelHandlerFactory mllpEncoder() {
+        return MllpCodecFactories.encoder();
+    }
+
+    /**
+     * Remembers the sending facility + MSH-10 of every committed message in a Kafka topic shared
+     * by all hub replicas, so a sender's retry after a lost ACK is answered AA without a second copy.
+     */
+    @Bean
+    IdempotentRepository hl7ResendRepository(Hl7Properties properties,
+            @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        KafkaIdempotentRepository repository = new KafkaIdempotentRepository(properties.getResendTopic(),
+                bootstrapServers);
+        repository.setMaxCacheSize(properties.getResendMemory());
+        return repository;
+    }
+}

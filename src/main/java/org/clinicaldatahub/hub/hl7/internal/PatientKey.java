@@ -1,0 +1,55 @@
+package org.clinicaldatahub.hub.hl7.internal;
+
+import java.util.Optional;
+
+/**
+ * The Kafka record key of a message: the first repetition of PID-3 (patient identifier list),
+ * ID and assigning authority, so that all messages of one patient land on one partition and keep
+ * their order. Read from the text rather than the parsed structure because it must work for
+ * every version and for the generic model alike.
+ */
+public final class PatientKey {
+
+    private PatientKey() {
+    }
+
+    public static Optional<String> fromPid3(String message, MshHeader msh) {
+        char field = msh.fieldSeparator();
+        String encoding = msh.encodingCharacters();
+        char component = encoding.charAt(0);
+        char repetition = encoding.length() > 1 ? encoding.charAt(1) : '~';
+        int start = segmentStart(message, "PID" + field);
+        if (start < 0) {
+            return Optional.empty();
+        }
+        int end = message.indexOf('\r', start);
+        String[] fields = message.substring(start, end < 0 ? message.length() : end)
+                .split(java.util.regex.Pattern.quote(String.valueOf(field)), -1);
+        if (fields.length <= 3 || fields[3].isEmpty()) {
+            return Optional.empty();
+        }
+        String first = fields[3];
+        int rep = first.indexOf(repetition);
+        if (rep >= 0) {
+            first = first.substring(0, rep);
+        }
+        String[] components = first.split(java.util.regex.Pattern.quote(String.valueOf(component)), -1);
+        String id = components[0];
+        if (id.isBlank()) {
+            return Optional.empty();
+        }
+        String authority = components.length > 3 ? components[3] : "";
+        return Optional.of(authority.isEmpty() ? id : id + "^" + authority);
+    }
+
+    private static int segmentStart(String message, String prefix) {
+        if (message.startsWith(prefix)) {
+            return 0;
+        }
+        int at = message.indexOf("\r" + prefix);
+        if (at < 0) {
+            at = message.indexOf("\n" + prefix);
+        }
+        return at < 0 ? -1 : at + 1;
+    }
+}
