@@ -1,5 +1,6 @@
 package org.clinicaldatahub.hub;
 
+import org.clinicaldatahub.hub.config.RoutesDirectoryPreparer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,6 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class HubApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(HubApplication.class, args);
+        SpringApplication application = new SpringApplication(HubApplication.class);
+        application.addListeners(new RoutesDirectoryPreparer());
+        application.run(args);
     }
 }

@@ -5,8 +5,8 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.parser.Parser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
-import org.apache.camel.processor.idempotent.kafka.KafkaIdempotentRepository;
 import org.apache.camel.spi.IdempotentRepository;
+import org.clinicaldatahub.hub.hl7.internal.KafkaResendKeys;
 import org.clinicaldatahub.hub.hl7.internal.MllpCodecFactories;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -50,9 +50,6 @@ public class Hl7Configuration {
     @Bean
     IdempotentRepository hl7ResendRepository(Hl7Properties properties,
             @Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
-        KafkaIdempotentRepository repository = new KafkaIdempotentRepository(properties.getResendTopic(),
-                bootstrapServers);
-        repository.setMaxCacheSize(properties.getResendMemory());
-        return repository;
+        return new KafkaResendKeys(properties.getResendTopic(), bootstrapServers, properties.getResendMemory());
     }
 }
