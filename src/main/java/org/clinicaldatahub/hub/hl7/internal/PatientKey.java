@@ -3,9 +3,10 @@ package org.clinicaldatahub.hub.hl7.internal;
 import java.util.Optional;
 
 /**
- * The Kafka record key of a message: the first repetition of PID-3 (patient identifier list),
- * ID and assigning authority, so that all messages of one patient land on one partition and keep
- * their order. Read from the text rather than the parsed structure because it must work for
+ * The Kafka record key of a message: the ID of the first repetition of PID-3 (patient
+ * identifier list), so that all messages of one patient land on one partition and keep their
+ * order. The assigning authority is left out on purpose: feeds fill PID-3.4 inconsistently
+ * across versions, and two patients sharing a partition costs nothing. Read from the text rather than the parsed structure because it must work for
  * every version and for the generic model alike.
  */
 public final class PatientKey {
@@ -38,8 +39,7 @@ public final class PatientKey {
         if (id.isBlank()) {
             return Optional.empty();
         }
-        String authority = components.length > 3 ? components[3] : "";
-        return Optional.of(authority.isEmpty() ? id : id + "^" + authority);
+        return Optional.of(id);
     }
 
     private static int segmentStart(String message, String prefix) {
