@@ -23,8 +23,9 @@ import org.springframework.core.env.MapPropertySource;
  * {@link ApplicationEnvironmentPreparedEvent}, i.e. after logging is configured but before any
  * bean exists, so Kafka producers and the S3 client find their servers up. The servers are a
  * JVM-wide singleton: tests stop and start hub contexts to simulate a crash while Kafka and S3
- * keep running. They stop in a JVM shutdown hook, after Spring has closed the hub, so the
- * hub's consumers and producers finish against a live broker.
+ * keep running. They stop at JVM exit after Spring has closed the hub, so the hub's consumers
+ * and producers finish against a live broker: through Spring Boot's shutdown handlers (see
+ * {@link EmbeddedLifecycle}) or, failing that, this class's own JVM shutdown hook.
  *
  * <p>Each environment gets {@value #BOOTSTRAP_SERVERS_PROPERTY} and {@value #S3_ENDPOINT_PROPERTY}
  * with the effective addresses, for use as placeholders in application.yaml.
@@ -40,7 +41,7 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
     private static Running running; // guarded by LOCK
     private static boolean shutdownHookAdded; // guarded by LOCK
 
-    private record Running(EmbeddedSettings settings, EmbeddedKafka kafka, S3MockServer s3) {
+    private record Running(EmbeddedSettings settings, DataDirLock lock, EmbeddedKafka kafka, S3MockServer s3) {
     }
 
     /** Right after Spring Boot's logging set-up, so Kafka logs through the configured levels. */
@@ -80,21 +81,26 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
                     + "process; data in {}). Not for production: set {}=false and configure real Kafka and S3.",
                     settings.dataDir(), EmbeddedSettings.ENABLED);
             long started = System.nanoTime();
-            EmbeddedKafka.requirePortsFree(settings);
-            S3MockServer s3 = S3MockServer.launch(settings);
+            addShutdownHookOnce(); // first, so a JVM exit during start-up still stops the S3Mock child
+            DataDirLock lock = DataDirLock.acquire(settings.dataDir());
+            S3MockServer s3 = null;
             EmbeddedKafka kafka = null;
             try {
+                EmbeddedKafka.requirePortsFree(settings);
+                s3 = S3MockServer.launch(settings);
                 kafka = EmbeddedKafka.start(settings);
                 s3.awaitReady();
             } catch (RuntimeException e) {
-                s3.stop();
+                if (s3 != null) {
+                    s3.stop();
+                }
                 if (kafka != null) {
                     kafka.stop();
                 }
+                lock.close();
                 throw e;
             }
-            running = new Running(settings, kafka, s3);
-            addShutdownHookOnce();
+            running = new Running(settings, lock, kafka, s3);
             log.info("Embedded infrastructure ready in {} ms: Kafka {}, S3 {}",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), kafka.bootstrapServers(), s3.endpoint());
             return true;
@@ -112,6 +118,7 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
             stopping.s3().beginStop(); // S3Mock shuts down in parallel with Kafka's controlled shutdown
             stopping.kafka().stop();
             stopping.s3().stop();
+            stopping.lock().close();
         }
     }
 

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -30,8 +29,7 @@ final class S3MockServer {
 
     private static final Logger log = LoggerFactory.getLogger(S3MockServer.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
-    private static final String PID_FILE = "s3mock.pid";
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final String LOG_FILE = "s3mock.log";
     private static final String EXTENSION_DIR = "s3mock-ext";
     private static final List<String> HUB_ONLY_ENV_PREFIXES =
@@ -55,7 +53,7 @@ final class S3MockServer {
      */
     static S3MockServer launch(EmbeddedSettings settings) {
         Path dataDir = settings.dataDir();
-        stopOrphanOfCrashedHub(dataDir);
+        S3MockPidFile.stopOrphan(dataDir);
         requirePortFree(settings.s3Port());
         try {
             Files.createDirectories(dataDir.resolve("s3"));
@@ -66,9 +64,14 @@ final class S3MockServer {
                     .redirectOutput(dataDir.resolve(LOG_FILE).toFile());
             builder.environment().keySet().removeIf(S3MockServer::isHubOnlyVariable);
             long launched = System.nanoTime();
-            Process process = builder.start();
-            Files.writeString(dataDir.resolve(PID_FILE), process.pid() + " " + ProcessHandle.current().pid() + "\n");
-            return new S3MockServer(process, settings.s3Port(), dataDir, launched);
+            S3MockServer server = new S3MockServer(builder.start(), settings.s3Port(), dataDir, launched);
+            try {
+                S3MockPidFile.write(dataDir, server.process);
+            } catch (IOException e) {
+                server.stop();
+                throw e;
+            }
+            return server;
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the embedded S3 server (S3Mock from "
                     + settings.s3LauncherJar() + "): " + e.getMessage(), e);
@@ -128,7 +131,7 @@ final class S3MockServer {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
-        deleteQuietly(dataDir.resolve(PID_FILE));
+        S3MockPidFile.delete(dataDir);
         log.info("Embedded S3 server at {} stopped", endpoint());
     }
 
@@ -182,44 +185,6 @@ final class S3MockServer {
         return dir;
     }
 
-    /**
-     * A hub killed without running its shutdown hook (kill -9, power loss) leaves its S3Mock child
-     * running and holding the port. The pid file names the child and the hub; if that hub is gone
-     * and the process is still an S3Mock, it is ours to stop.
-     */
-    private static void stopOrphanOfCrashedHub(Path dataDir) {
-        Path pidFile = dataDir.resolve(PID_FILE);
-        String[] pids;
-        try {
-            pids = Files.isRegularFile(pidFile) ? Files.readString(pidFile).trim().split("\\s+") : new String[0];
-        } catch (IOException e) {
-            return;
-        }
-        if (pids.length != 2 || !pids[0].matches("\\d+") || !pids[1].matches("\\d+")) {
-            return;
-        }
-        Optional<ProcessHandle> child = ProcessHandle.of(Long.parseLong(pids[0]));
-        boolean hubAlive = ProcessHandle.of(Long.parseLong(pids[1])).map(ProcessHandle::isAlive).orElse(false);
-        boolean isS3Mock = child.filter(ProcessHandle::isAlive)
-                .flatMap(handle -> handle.info().commandLine())
-                .map(line -> line.contains("s3mock") && line.contains(dataDir.resolve("s3").toString()))
-                .orElse(false);
-        if (isS3Mock && !hubAlive) {
-            log.warn("Stopping S3Mock pid {} left running by a hub (pid {}) that did not shut down cleanly",
-                    pids[0], pids[1]);
-            ProcessHandle handle = child.get();
-            handle.destroy();
-            try {
-                handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                handle.destroyForcibly();
-            }
-        }
-        if (!hubAlive) {
-            deleteQuietly(pidFile);
-        }
-    }
-
     private static void requirePortFree(int port) {
         if (LocalPorts.isFree(port)) {
             return;
@@ -267,14 +232,6 @@ final class S3MockServer {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.debug("Could not delete {}: {}", file, e.toString());
         }
     }
 }

@@ -33,8 +33,11 @@ public class SecurityConfiguration {
         }
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // Hawtio and Jolokia can stop routes and read any MBean: administrators only.
+                        .requestMatchers("/actuator/hawtio/**", "/actuator/jolokia/**").hasRole("admin")
                         .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults())
+                // HTTP basic only: a browser prompts for it, machine clients send it, and an
+                // unauthenticated call gets a plain 401 instead of a redirect to a login page.
                 .httpBasic(Customizer.withDefaults())
                 .csrf(csrf -> csrf
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())

@@ -49,6 +49,8 @@ public class TopicArchiver implements SmartLifecycle, Runnable {
     private final AtomicLong archivedRecords = new AtomicLong();
     private final AtomicLong archivedObjects = new AtomicLong();
     private final AtomicLong failedStores = new AtomicLong();
+    private final AtomicLong lag = new AtomicLong();
+    private long lagMeasuredAtNanos;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
@@ -116,6 +118,7 @@ public class TopicArchiver implements SmartLifecycle, Runnable {
                             tp -> new ArchiveBatch()).add(record);
                 }
                 flushDue(kafka, false);
+                measureLag(kafka);
             }
             flushDue(kafka, true);
         } catch (WakeupException e) {
@@ -176,6 +179,27 @@ public class TopicArchiver implements SmartLifecycle, Runnable {
         archivedObjects.incrementAndGet();
         onStored.accept(stored, batch.records());
         return true;
+    }
+
+    /** Records in the topic not yet archived (fetched but unstored, or not yet fetched). */
+    private void measureLag(KafkaConsumer<byte[], byte[]> kafka) {
+        long now = System.nanoTime();
+        if (now - lagMeasuredAtNanos < 1_000_000_000L) {
+            return;
+        }
+        lagMeasuredAtNanos = now;
+        long behind = 0;
+        for (TopicPartition partition : kafka.assignment()) {
+            behind += kafka.currentLag(partition).orElse(0);
+            ArchiveBatch batch = open.get(partition);
+            behind += batch == null ? 0 : batch.size();
+        }
+        lag.set(behind);
+    }
+
+    /** Records behind the end of the topic, measured about once a second. */
+    public long lag() {
+        return lag.get();
     }
 
     public long archivedRecords() {

@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny MLLP peer for tests: answers every frame with {@code MSA|AA|<MSH-10>}, sender and
+ * A tiny MLLP peer for tests: answers every frame with {@code MSA|AA|<MSH-10>} (or another code), sender and
  * receiver swapped as HL7 v2 chapter 2 prescribes for acknowledgments. Its framing code is
  * written independently of {@link MllpClient} so each checks the other.
  *
@@ -41,9 +41,16 @@ public final class AckServer implements Closeable {
     private final List<Integer> framesPerRead = new CopyOnWriteArrayList<>();
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger ackCounter = new AtomicInteger();
+    private final String ackCode;
 
     public AckServer(Mode mode) throws IOException {
+        this(mode, "AA");
+    }
+
+    /** A server answering every message with {@code ackCode} ({@code AE}/{@code AR} add an ERR segment). */
+    public AckServer(Mode mode, String ackCode) throws IOException {
         this.mode = mode;
+        this.ackCode = ackCode;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::acceptLoop);
     }
@@ -156,7 +163,8 @@ public final class AckServer implements Closeable {
         String trigger = f.length > 8 && f[8].contains("^") ? f[8].split("\\^")[1] : "";
         String ack = "MSH|^~\\&|" + get(f, 4) + "|" + get(f, 5) + "|" + get(f, 2) + "|" + get(f, 3)
                 + "|20260105120000||ACK^" + trigger + "^ACK|ACK" + ackCounter.incrementAndGet() + "|P|" + version
-                + "\rMSA|AA|" + get(f, 9) + "\r";
+                + "\rMSA|" + ackCode + "|" + get(f, 9) + "\r"
+                + ("AA".equals(ackCode) ? "" : "ERR|||207^Application internal error^HL70357|E\r");
         return ack.getBytes(StandardCharsets.ISO_8859_1);
     }
 

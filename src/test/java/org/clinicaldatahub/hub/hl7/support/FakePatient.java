@@ -1,10 +1,12 @@
 package org.clinicaldatahub.hub.hl7.support;
 
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An invented patient. Every value is synthetic: names are combined at random from invented
@@ -35,6 +37,7 @@ public record FakePatient(
         String kinFamily,
         String kinGiven) {
 
+    private static final Map<String, String> ASCII_FOLDED = new ConcurrentHashMap<>();
     private static final Map<Character, String> NO_DECOMPOSITION = Map.of(
             'Ł', "L", 'ł', "l", 'Ø', "O", 'ø', "o", 'ß', "ss", 'Æ', "AE", 'æ', "ae",
             'Þ', "Th", 'þ', "th", 'Đ', "D");
@@ -99,7 +102,27 @@ public record FakePatient(
     }
 
     static String renderable(String text, Charset cs) {
-        return cs.newEncoder().canEncode(text) ? text : ascii(text);
+        return fits(text, cs) ? text : ASCII_FOLDED.computeIfAbsent(text, FakePatient::ascii);
+    }
+
+    /** Whether {@code cs} can carry {@code text}; fast for the three charsets the generator uses. */
+    static boolean fits(String text, Charset cs) {
+        int limit;
+        if (StandardCharsets.US_ASCII.equals(cs)) {
+            limit = 0x80;
+        } else if (StandardCharsets.ISO_8859_1.equals(cs)) {
+            limit = 0x100;
+        } else if (StandardCharsets.UTF_8.equals(cs)) {
+            return true;
+        } else {
+            return cs.newEncoder().canEncode(text);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= limit) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Folds accents away (NFD, drop combining marks) and maps letters that do not decompose. */

@@ -36,11 +36,6 @@ public enum Hl7Version {
         return compareTo(other) >= 0;
     }
 
-    /** MSH-15..17 (acknowledgment types, country) first appear in v2.2. */
-    boolean hasMshAckFields() {
-        return atLeast(V2_2);
-    }
-
     /** MSH-18 character set first appears in v2.3. */
     boolean hasCharsetField() {
         return atLeast(V2_3);
@@ -71,8 +66,8 @@ public enum Hl7Version {
         return atLeast(V2_7);
     }
 
-    /** v2.5 introduces TQ1, and CE-coded AL1-2/AL1-4. */
-    boolean hasTq1() {
+    /** AL1-2 allergen type and AL1-4 severity change from ID to CE in v2.5. */
+    boolean codedAllergyFields() {
         return atLeast(V2_5);
     }
 }

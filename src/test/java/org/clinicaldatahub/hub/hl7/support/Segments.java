@@ -102,7 +102,7 @@ final class Segments {
     }
 
     static String al1(Ctx c, String code, String text, String reaction) {
-        boolean coded = c.v().hasTq1();
+        boolean coded = c.v().codedAllergyFields();
         return new Seg("AL1")
                 .f(1, "1")
                 .f(2, coded ? comp("DA", "Drug allergy", "HL70127") : "DA")

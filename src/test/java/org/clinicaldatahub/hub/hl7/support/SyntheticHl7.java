@@ -3,10 +3,6 @@ package org.clinicaldatahub.hub.hl7.support;
 import static org.clinicaldatahub.hub.hl7.support.FakePatients.pick;
 import static org.clinicaldatahub.hub.hl7.support.Segments.esc;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -85,6 +81,7 @@ public final class SyntheticHl7 {
     }
 
     private final List<FakePatient> pool;
+    private final List<Set<String>> poolPhi;
     private final Random random;
     private Map<Hl7Version, List<String>> combos;
     private List<Hl7Version> versions = Arrays.asList(Hl7Version.values());
@@ -99,11 +96,12 @@ public final class SyntheticHl7 {
      * @param patientPoolSize number of distinct fake patients (at least 1)
      */
     public SyntheticHl7(long seed, int patientPoolSize) {
-        this(FakePatients.pool(seed, patientPoolSize), seed);
+        this(FakePatients.pool(seed, patientPoolSize), null, seed);
     }
 
-    private SyntheticHl7(List<FakePatient> pool, long streamSeed) {
+    private SyntheticHl7(List<FakePatient> pool, List<Set<String>> poolPhi, long streamSeed) {
         this.pool = pool;
+        this.poolPhi = poolPhi != null ? poolPhi : pool.stream().map(p -> Set.copyOf(p.phi())).toList();
         this.random = new Random(streamSeed);
         this.combos = combinations(versions, messageTypes);
     }
@@ -113,7 +111,7 @@ public final class SyntheticHl7 {
      * options, e.g. one per benchmark connection so control ids stay unique across connections.
      */
     public SyntheticHl7 fork(long streamSeed, String prefix) {
-        SyntheticHl7 copy = new SyntheticHl7(pool, streamSeed);
+        SyntheticHl7 copy = new SyntheticHl7(pool, poolPhi, streamSeed);
         copy.versions = versions;
         copy.messageTypes = messageTypes;
         copy.combos = combos;
@@ -216,14 +214,16 @@ public final class SyntheticHl7 {
 
     private Message generate(Hl7Version v, String type) {
         long n = ++serial;
-        FakePatient patient = random.nextBoolean()
-                ? pool.get(random.nextInt(Math.max(1, pool.size() / 10)))
-                : pool.get(random.nextInt(pool.size()));
+        int patientIndex = random.nextBoolean()
+                ? random.nextInt(Math.max(1, pool.size() / 10))
+                : random.nextInt(pool.size());
+        FakePatient patient = pool.get(patientIndex);
         Hl7Charset charset = v.hasCharsetField() ? pick(random, charsets) : Hl7Charset.ASCII;
         String ts = BASE_TIME.plusSeconds(n * 11 + random.nextInt(11)).format(TS);
         Ctx c = new Ctx(v, charset.charset(), patient, ts, n);
         boolean z = random.nextDouble() < zSegmentRate;
-        String controlId = controlIdPrefix + String.format("%09d", n);
+        String counter = Long.toString(n);
+        String controlId = controlIdPrefix + "0".repeat(Math.max(0, 9 - counter.length())) + counter;
         String facility = pick(random, FACILITIES);
         String code = type.substring(0, 3);
         String trigger = type.substring(4);
@@ -248,7 +248,7 @@ public final class SyntheticHl7 {
         }
         String text = String.join("\r", segs) + "\r";
         return new Message(encode(text, charset), controlId, app, facility, v.id(), type, patient.mrn(),
-                charset, z, patient.phi());
+                charset, z, poolPhi.get(patientIndex));
     }
 
     // ---- message bodies; segment order follows HAPI's structure for each version ----
@@ -387,16 +387,10 @@ public final class SyntheticHl7 {
     // ---- helpers ----
 
     private static byte[] encode(String text, Hl7Charset charset) {
-        try {
-            ByteBuffer buf = charset.charset().newEncoder()
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(text));
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("generator wrote text " + charset + " cannot carry", e);
+        if (!FakePatient.fits(text, charset.charset())) {
+            throw new IllegalStateException("generator wrote text " + charset + " cannot carry");
         }
+        return text.getBytes(charset.charset());
     }
 
     private static List<String> supported(Hl7Version v) {
