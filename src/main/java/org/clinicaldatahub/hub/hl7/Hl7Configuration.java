@@ -2,6 +2,7 @@ package org.clinicaldatahub.hub.hl7;
 
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
+import ca.uhn.hl7v2.parser.GenericModelClassFactory;
 import ca.uhn.hl7v2.parser.Parser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
@@ -28,9 +29,19 @@ public class Hl7Configuration {
         return context;
     }
 
+    /**
+     * The ingest parser reads every version into HAPI's generic model: with validation off a
+     * typed parse rejects nothing more, but it instantiates a version-specific class for every
+     * segment and field, and with eleven versions' worth of classes hot the JIT never settles on
+     * a 2-core machine (measured: about 3x the CPU per message). Typed access, where a later step
+     * needs it, uses the shared {@link HapiContext}.
+     */
     @Bean
-    Parser hl7Parser(HapiContext hapiContext) {
-        return hapiContext.getPipeParser();
+    Parser hl7Parser() {
+        DefaultHapiContext generic = new DefaultHapiContext(new GenericModelClassFactory());
+        generic.setValidationContext(ValidationContextFactory.noValidation());
+        generic.getParserConfiguration().setValidating(false);
+        return generic.getPipeParser();
     }
 
     @Bean

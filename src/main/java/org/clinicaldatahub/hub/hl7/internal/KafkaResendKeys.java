@@ -69,7 +69,7 @@ public class KafkaResendKeys extends ServiceSupport implements IdempotentReposit
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 50);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "hub-resend-keys");
         producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
 
@@ -78,6 +78,9 @@ public class KafkaResendKeys extends ServiceSupport implements IdempotentReposit
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "hub-resend-keys");
+        // Keys this replica adds are remembered at once; other replicas' keys may arrive in bulk.
+        consumerConfig.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        consumerConfig.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
