@@ -172,6 +172,8 @@ public class TopicArchiver implements SmartLifecycle, Runnable {
         try {
             stored = tieredStore.put(settings.dataClass(), settings.channel(), name, batch.toGzipNdjson(), metadata,
                     batch.firstTimestamp().atZone(ZoneOffset.UTC));
+            // Audited before the commit: if the trail cannot take it, the batch is stored again later.
+            onStored.accept(stored, batch.records());
         } catch (RuntimeException e) {
             failedStores.incrementAndGet();
             LOG.warn("Archive of {} offsets {}-{} not stored yet ({}); will retry", partition, batch.firstOffset(),
@@ -181,7 +183,6 @@ public class TopicArchiver implements SmartLifecycle, Runnable {
         kafka.commitSync(Map.of(partition, new OffsetAndMetadata(batch.lastOffset() + 1)));
         archivedRecords.addAndGet(batch.size());
         archivedObjects.incrementAndGet();
-        onStored.accept(stored, batch.records());
         return true;
     }
 

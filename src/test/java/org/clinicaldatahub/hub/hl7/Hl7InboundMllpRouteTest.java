@@ -66,6 +66,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class Hl7InboundMllpRouteTest {
 
     private static final int MESSAGES = 1000;
@@ -75,6 +76,12 @@ class Hl7InboundMllpRouteTest {
 
     @Autowired
     S3Client s3;
+    @Autowired
+    org.clinicaldatahub.hub.audit.AuditRecorder auditRecorder;
+    @Autowired
+    org.clinicaldatahub.hub.audit.AuditProperties auditProperties;
+    @Autowired
+    org.springframework.boot.test.web.client.TestRestTemplate http;
     @Autowired
     Hl7Properties hl7;
     @Value("${hub.kafka.bootstrap-servers}")
@@ -224,6 +231,82 @@ class Hl7InboundMllpRouteTest {
         assertThat(records).hasSize(MESSAGES);
         Map<String, Integer> copies = awaitArchive(MESSAGES);
         assertThat(copies.values()).allMatch(count -> count == 1);
+    }
+
+    @Test
+    @Order(4)
+    void auditTrailHoldsReceivedPublishedAndStoredForEveryMessageAndVerifies() throws Exception {
+        auditRecorder.flush();
+        Map<String, Set<String>> stepsByControlId = new HashMap<>();
+        Map<String, Integer> receivedCount = new HashMap<>();
+        try (var files = java.nio.file.Files.list(auditRecorder.log().segmentsDir())) {
+            for (java.nio.file.Path segment : files.sorted().toList()) {
+                for (String line : java.nio.file.Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+                    line = line.replace("\u0000", ""); // segments are pre-allocated with zeros
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode event = JSON.readTree(line);
+                    String controlId = event.path("refs").path("controlId").asText(null);
+                    if (controlId != null && controlId.startsWith(runPrefix)) {
+                        stepsByControlId.computeIfAbsent(controlId, c -> new HashSet<>()).add(event.get("step").asText());
+                        if ("received".equals(event.get("step").asText())) {
+                            receivedCount.merge(controlId, 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+        }
+        for (SyntheticHl7.Message message : sent) {
+            assertThat(stepsByControlId.get(message.controlId())).as("audit steps of %s", message.controlId())
+                    .contains("received", "published", "stored");
+        }
+        assertThat(stepsByControlId.values()).anyMatch(steps -> steps.contains("rejected"));
+        var verification = new org.clinicaldatahub.hub.audit.AuditVerifier(
+                org.clinicaldatahub.hub.audit.AuditSigningKeys.readPublicKey(auditProperties.resolvedPublicKeyFile()))
+                .allowOpenTail(true).verify(auditRecorder.log().segmentsDir());
+        assertThat(verification.intact()).as(verification.summary()).isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void noFakePhiInAuditEventsLogLinesOrMetrics(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        Set<String> phi = new HashSet<>();
+        sent.forEach(m -> phi.addAll(m.phi()));
+        // Short all-digit values (ZIP codes, house numbers) collide with audit sequence numbers and
+        // offsets; names, MRNs (9 digits), phones, SSNs, birth dates and street names are checked.
+        phi.removeIf(value -> value.length() < 5 || value.matches("\\d{1,6}"));
+        assertThat(phi).hasSizeGreaterThan(100);
+        StringBuilder audit = new StringBuilder();
+        try (var files = java.nio.file.Files.list(auditRecorder.log().segmentsDir())) {
+            for (java.nio.file.Path segment : files.toList()) {
+                audit.append(java.nio.file.Files.readString(segment, StandardCharsets.UTF_8));
+            }
+        }
+        String metrics = http.withBasicAuth("admin", "test-password").getForObject("/actuator/prometheus", String.class);
+        String auditText = audit.toString().toLowerCase(java.util.Locale.ROOT);
+        String logText = output.getAll().toLowerCase(java.util.Locale.ROOT);
+        String metricText = metrics.toLowerCase(java.util.Locale.ROOT);
+        for (String value : phi) {
+            String needle = value.toLowerCase(java.util.Locale.ROOT);
+            assertThat(containsWhole(auditText, needle)).as("audit trail contains fake PHI '%s'", value).isFalse();
+            assertThat(containsWhole(logText, needle)).as("log output contains fake PHI '%s'", value).isFalse();
+            assertThat(containsWhole(metricText, needle)).as("metrics contain fake PHI '%s'", value).isFalse();
+        }
+    }
+
+    /** The value as a whole token, not digits inside a longer token such as a control id or a hash. */
+    private static boolean containsWhole(String text, String needle) {
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            boolean startsToken = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
+            int end = at + needle.length();
+            boolean endsToken = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
+            if (startsToken && endsToken) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private int sendAndCheckAcks(List<SyntheticHl7.Message> messages, boolean pipelineSome) throws IOException {

@@ -1,0 +1,209 @@
+package org.clinicaldatahub.hub.audit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code hub.audit.*}: where the audit trail is kept, how hard it is pushed to disk, how often
+ * it is signed and with which key. Defaults are the embedded profile's; production overrides
+ * node id, data dir and the keystore, and turns the development key off.
+ */
+@ConfigurationProperties("hub.audit")
+public class AuditProperties {
+
+    /**
+     * Record audit events. Off only for tools and tests that must not write a trail; a hub that
+     * handles patient data runs with it on.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Id of this hub node: names its segment files and starts its hash chain, so it must be
+     * unique per replica and stable across restarts (1 to 64 of {@code A-Z a-z 0-9 . _ -}).
+     */
+    private String nodeId = "local";
+
+    /** Data directory; the trail lives in {@code <data-dir>/audit}. */
+    private Path dataDir = Path.of("data");
+
+    /**
+     * When events are forced to disk: {@code always} (each record), {@code batch} (group commit
+     * every {@code batch-max-delay}, and at once for durable records), {@code none} (never).
+     */
+    private FsyncPolicy fsync = FsyncPolicy.BATCH;
+
+    /** Longest time a non-durable event waits before the writer writes (and, under batch, forces) it. */
+    private Duration batchMaxDelay = Duration.ofMillis(20);
+
+    /** Size at which a segment file is closed with a signed checkpoint and a new one begins. */
+    private DataSize segmentSize = DataSize.ofMegabytes(64);
+
+    /** A signed checkpoint is written after this many events at the latest. */
+    private int checkpointIntervalEvents = 1000;
+
+    /**
+     * A signed checkpoint is written this long after the previous one at the latest, when events
+     * are waiting: the longest time an event stays in the unsigned tail.
+     */
+    private Duration checkpointInterval = Duration.ofSeconds(1);
+
+    /** Keystore with the Ed25519 signing key; unset means the development key (if allowed). */
+    private Path keystorePath;
+
+    /** Password of the keystore and of the key entry. No default: give it from the environment. */
+    private String keystorePassword;
+
+    /** Alias of the signing key entry in the keystore. */
+    private String keystoreAlias = "audit";
+
+    /** Keystore type, as {@link java.security.KeyStore#getInstance(String)} knows it. */
+    private String keystoreType = "PKCS12";
+
+    /**
+     * Without a keystore, generate a development key under {@code <data-dir>/audit} on first start
+     * and reuse it. Production sets this to false, so a missing keystore stops the hub instead.
+     */
+    private boolean allowDevelopmentKey = true;
+
+    /**
+     * Routes that record their own {@code received} event (with control id and checksum, after
+     * parsing) by calling {@code auditRecorder.recordStep(*, 'received')}; for every other route
+     * the event notifier records the receipt when the exchange is created.
+     */
+    private java.util.List<String> routesRecordingOwnReceipts = java.util.List.of("hl7-inbound-mllp");
+
+    public java.util.List<String> getRoutesRecordingOwnReceipts() {
+        return routesRecordingOwnReceipts;
+    }
+
+    public void setRoutesRecordingOwnReceipts(java.util.List<String> routes) {
+        this.routesRecordingOwnReceipts = routes;
+    }
+
+    /** Where the public key is exported for verifiers; default {@code <data-dir>/audit/audit-public-key.pem}. */
+    private Path publicKeyFile;
+
+    /** The trail's directory, {@code <data-dir>/audit}. */
+    public Path auditDir() {
+        return dataDir.resolve("audit");
+    }
+
+    /** The public key file, configured or default. */
+    public Path resolvedPublicKeyFile() {
+        return publicKeyFile != null ? publicKeyFile : auditDir().resolve(AuditSigningKeys.PUBLIC_KEY_PEM);
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public void setNodeId(String nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public FsyncPolicy getFsync() {
+        return fsync;
+    }
+
+    public void setFsync(FsyncPolicy fsync) {
+        this.fsync = fsync;
+    }
+
+    public Duration getBatchMaxDelay() {
+        return batchMaxDelay;
+    }
+
+    public void setBatchMaxDelay(Duration batchMaxDelay) {
+        this.batchMaxDelay = batchMaxDelay;
+    }
+
+    public DataSize getSegmentSize() {
+        return segmentSize;
+    }
+
+    public void setSegmentSize(DataSize segmentSize) {
+        this.segmentSize = segmentSize;
+    }
+
+    public int getCheckpointIntervalEvents() {
+        return checkpointIntervalEvents;
+    }
+
+    public void setCheckpointIntervalEvents(int checkpointIntervalEvents) {
+        this.checkpointIntervalEvents = checkpointIntervalEvents;
+    }
+
+    public Duration getCheckpointInterval() {
+        return checkpointInterval;
+    }
+
+    public void setCheckpointInterval(Duration checkpointInterval) {
+        this.checkpointInterval = checkpointInterval;
+    }
+
+    public Path getKeystorePath() {
+        return keystorePath;
+    }
+
+    public void setKeystorePath(Path keystorePath) {
+        this.keystorePath = keystorePath;
+    }
+
+    public String getKeystorePassword() {
+        return keystorePassword;
+    }
+
+    public void setKeystorePassword(String keystorePassword) {
+        this.keystorePassword = keystorePassword;
+    }
+
+    public String getKeystoreAlias() {
+        return keystoreAlias;
+    }
+
+    public void setKeystoreAlias(String keystoreAlias) {
+        this.keystoreAlias = keystoreAlias;
+    }
+
+    public String getKeystoreType() {
+        return keystoreType;
+    }
+
+    public void setKeystoreType(String keystoreType) {
+        this.keystoreType = keystoreType;
+    }
+
+    public boolean isAllowDevelopmentKey() {
+        return allowDevelopmentKey;
+    }
+
+    public void setAllowDevelopmentKey(boolean allowDevelopmentKey) {
+        this.allowDevelopmentKey = allowDevelopmentKey;
+    }
+
+    public Path getPublicKeyFile() {
+        return publicKeyFile;
+    }
+
+    public void setPublicKeyFile(Path publicKeyFile) {
+        this.publicKeyFile = publicKeyFile;
+    }
+}

@@ -1,0 +1,110 @@
+package org.clinicaldatahub.hub.audit.internal;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.clinicaldatahub.hub.audit.FsyncPolicy;
+
+/**
+ * The writer thread's half of the journal: puts a batch of event lines and, when one is due,
+ * the signed checkpoint over them into the segment in one pass with one force, then rolls or
+ * extends the segment. Events and their checkpoint succeed or fail together: on failure the
+ * segment is rolled back to where it was and the batch is kept, to be written again (with any
+ * later lines) by the next commit. Used by the writer thread only.
+ */
+final class SegmentCommitter {
+
+    private final FsyncPolicy policy;
+    private final SegmentStore store;
+    private final Checkpointer checkpointer;
+    private PendingBatch retry;
+    private Checkpoint written;
+
+    SegmentCommitter(FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer) {
+        this.policy = policy;
+        this.store = store;
+        this.checkpointer = checkpointer;
+    }
+
+    /**
+     * Writes the batch (after whatever a failed commit left) and a checkpoint if one is due,
+     * and forces per policy; {@code flush} and {@code finish} always force, {@code finish}
+     * always signs (cause {@code final}).
+     *
+     * @return the batch that is now durable (possibly larger than {@code taken}), to be recycled
+     * @throws IOException when anything failed; nothing of this commit counts as written
+     */
+    PendingBatch write(PendingBatch taken, boolean flush, boolean finish) throws IOException {
+        PendingBatch batch = taken;
+        if (retry != null) {
+            retry.addAll(taken);
+            batch = retry;
+            retry = null;
+        }
+        long before = store.size();
+        boolean counted = false;
+        written = null;
+        try {
+            if (!batch.isEmpty()) {
+                checkpointer.written(batch.firstSeq(), batch.hashes(), batch.count());
+                counted = true;
+                store.write(batch.firstSeq(), batch.data(), batch.size());
+            }
+            String cause = finish ? Checkpoint.FINAL : store.full() ? Checkpoint.ROLL
+                    : flush ? Checkpoint.FLUSH : checkpointer.due(System.nanoTime()) ? Checkpoint.INTERVAL : null;
+            Checkpoint checkpoint = null;
+            if (cause != null && checkpointer.uncovered() > 0) {
+                checkpoint = checkpointer.build(cause);
+                byte[] line = checkpoint.line();
+                byte[] terminated = Arrays.copyOf(line, line.length + 1);
+                terminated[line.length] = '\n';
+                store.write(checkpoint.from(), terminated, terminated.length);
+            }
+            boolean wrote = !batch.isEmpty() || checkpoint != null;
+            if (wrote && policy != FsyncPolicy.NONE || flush || finish) {
+                store.force();
+            }
+            written = checkpoint;
+            return batch;
+        } catch (IOException | RuntimeException e) {
+            store.rollBack(before);
+            if (counted) {
+                checkpointer.retract(batch.count());
+            }
+            retry = batch.isEmpty() ? null : batch;
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /**
+     * After the waiters of a successful {@link #write} are released: records the checkpoint,
+     * ends the segment after a roll, and extends the segment's preallocation.
+     *
+     * @return the last event now covered by a written checkpoint
+     */
+    long settle(boolean finish) throws IOException {
+        Checkpoint checkpoint = written;
+        written = null;
+        if (checkpoint != null) {
+            checkpointer.committed(checkpoint);
+            if (Checkpoint.ROLL.equals(checkpoint.cause())) {
+                store.endSegment();
+            }
+        }
+        if (!finish) {
+            store.preallocate();
+        }
+        return checkpointer.coveredTo();
+    }
+
+    boolean checkpointDue(long nanoNow) {
+        return checkpointer.due(nanoNow);
+    }
+
+    long nanosUntilCheckpoint(long nanoNow) {
+        return checkpointer.nanosUntilDue(nanoNow);
+    }
+
+    void close() throws IOException {
+        store.close();
+    }
+}
