@@ -112,7 +112,10 @@ class AuditSpringWiringTest {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CamelApp.class)
                 .web(WebApplicationType.NONE)
                 .properties("hub.audit.data-dir=" + data, "hub.audit.node-id=camel-1")
-                .run()) {
+                // only this test's own route, not the hub's packaged channels (args beat application.yaml)
+                .run("--camel.main.routes-include-pattern=classpath:no-routes/*",
+                        "--camel.main.routes-reload-enabled=false", "--hub.audit.data-dir=" + data,
+                        "--hub.audit.node-id=camel-1")) {
             CamelContext camel = context.getBean(CamelContext.class);
             assertThat(camel.getManagementStrategy().getEventNotifiers()).contains(context.getBean(AuditEventNotifier.class));
             NotifyBuilder done = new NotifyBuilder(camel).whenDone(1).create();
