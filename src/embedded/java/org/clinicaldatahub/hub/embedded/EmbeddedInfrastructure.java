@@ -2,13 +2,19 @@ package org.clinicaldatahub.hub.embedded;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -19,29 +25,68 @@ import org.springframework.core.env.MapPropertySource;
  * {@code hub.embedded.data-dir}, so {@code java -jar} with no other configuration gives a working
  * hub. Development and test only; production points the hub at real Kafka and S3.
  *
- * <p>Registered in {@code META-INF/spring.factories} and run on
- * {@link ApplicationEnvironmentPreparedEvent}, i.e. after logging is configured but before any
- * bean exists, so Kafka producers and the S3 client find their servers up. The servers are a
- * JVM-wide singleton: tests stop and start hub contexts to simulate a crash while Kafka and S3
- * keep running. They stop at JVM exit after Spring has closed the hub, so the hub's consumers
- * and producers finish against a live broker: through Spring Boot's shutdown handlers (see
- * {@link EmbeddedLifecycle}) or, failing that, this class's own JVM shutdown hook.
+ * <p>Registered in {@code META-INF/spring.factories}. On {@link ApplicationEnvironmentPreparedEvent}
+ * (after logging is configured, before any bean exists) it checks the ports and locks the data
+ * directory, launches S3Mock and starts Kafka <em>in the background</em>, and publishes the
+ * addresses at once: they are fixed by the settings. The Spring context is built meanwhile (the
+ * servers take 10-20 s on a small machine, about as long as the context). Bean constructors may
+ * configure clients with those addresses but must not need the servers; whatever talks to them
+ * does so from a lifecycle {@code start()}, a Camel route or later. On
+ * {@link ApplicationPreparedEvent} each context gets an {@link EmbeddedInfrastructureReadiness}
+ * lifecycle of the lowest phase, which waits for the servers (and fails the start-up with their
+ * error), so lifecycles of later phases, Camel's routes (started on the context-refreshed event)
+ * and application runners find them up.
+ *
+ * <p>The servers are a JVM-wide singleton: tests stop and start hub contexts to simulate a crash
+ * while Kafka and S3 keep running. They stop at JVM exit after Spring has closed the hub, so the
+ * hub's consumers and producers finish against a live broker: through Spring Boot's shutdown
+ * handlers (see {@link EmbeddedLifecycle}) or, failing that, this class's own JVM shutdown hook.
  *
  * <p>Each environment gets {@value #BOOTSTRAP_SERVERS_PROPERTY} and {@value #S3_ENDPOINT_PROPERTY}
  * with the effective addresses, for use as placeholders in application.yaml.
  */
-public final class EmbeddedInfrastructure implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+public final class EmbeddedInfrastructure implements ApplicationListener<SpringApplicationEvent>, Ordered {
 
     public static final String BOOTSTRAP_SERVERS_PROPERTY = "hub.embedded.kafka.bootstrap-servers";
     public static final String S3_ENDPOINT_PROPERTY = "hub.embedded.s3.endpoint";
+    /** How long the readiness lifecycle waits for the servers: both start-ups time out after 60 s themselves. */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final String PROPERTY_SOURCE_NAME = "hubEmbeddedInfrastructure";
+    static final String READINESS_BEAN_NAME = "hubEmbeddedInfrastructureReadiness";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
     private static final Object LOCK = new Object();
-    private static Running running; // guarded by LOCK
+    private static Infrastructure current; // guarded by LOCK: the latest start, until stopAll
     private static boolean shutdownHookAdded; // guarded by LOCK
 
-    private record Running(EmbeddedSettings settings, DataDirLock lock, EmbeddedKafka kafka, S3MockServer s3) {
+    /**
+     * One start of the servers. The starter thread sets {@code kafka} and {@code s3} and then
+     * completes {@code ready}; if it fails it stops what it started and releases the lock first.
+     * It never takes {@link #LOCK}, so {@link #stopAll()} may wait for it while holding that.
+     */
+    private static final class Infrastructure {
+        final EmbeddedSettings settings;
+        final DataDirLock lock;
+        final CompletableFuture<Void> ready = new CompletableFuture<>();
+        volatile EmbeddedKafka kafka;
+        volatile S3MockServer s3;
+
+        Infrastructure(EmbeddedSettings settings, DataDirLock lock) {
+            this.settings = settings;
+            this.lock = lock;
+        }
+
+        boolean failed() {
+            return ready.isCompletedExceptionally();
+        }
+
+        String bootstrapServers() {
+            return EmbeddedKafka.bootstrapServers(settings);
+        }
+
+        String s3Endpoint() {
+            return S3MockServer.endpoint(settings);
+        }
     }
 
     /** Right after Spring Boot's logging set-up, so Kafka logs through the configured levels. */
@@ -51,29 +96,56 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
     }
 
     @Override
-    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        ConfigurableEnvironment environment = event.getEnvironment();
+    public void onApplicationEvent(SpringApplicationEvent event) {
+        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+            onEnvironmentPrepared(prepared.getEnvironment());
+        } else if (event instanceof ApplicationPreparedEvent prepared) {
+            onContextPrepared(prepared.getApplicationContext());
+        }
+    }
+
+    private static void onEnvironmentPrepared(ConfigurableEnvironment environment) {
         if (!EmbeddedSettings.isEnabled(environment)) {
             return;
         }
-        start(EmbeddedSettings.from(environment));
+        startInBackground(EmbeddedSettings.from(environment));
         environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(
                 BOOTSTRAP_SERVERS_PROPERTY, bootstrapServers(),
                 S3_ENDPOINT_PROPERTY, s3Endpoint())));
     }
 
+    private static void onContextPrepared(ConfigurableApplicationContext context) {
+        if (EmbeddedSettings.isEnabled(context.getEnvironment())
+                && !context.getBeanFactory().containsBean(READINESS_BEAN_NAME)) {
+            context.getBeanFactory().registerSingleton(READINESS_BEAN_NAME, new EmbeddedInfrastructureReadiness());
+        }
+    }
+
     /**
-     * Starts Kafka and S3Mock (in parallel: S3Mock boots in its own JVM while Kafka starts here)
-     * and returns when both answer. A no-op if they already run in this JVM.
+     * Starts Kafka and S3Mock and returns when both answer. A no-op if they already run (or are
+     * starting) in this JVM, apart from waiting for them.
      *
      * @return true if this call started them, false if they were already running
      */
     public static boolean start(EmbeddedSettings settings) {
+        boolean started = startInBackground(settings);
+        awaitReady(READY_TIMEOUT);
+        return started;
+    }
+
+    /**
+     * Checks the ports, locks the data directory and launches S3Mock here, so a second hub or a
+     * port conflict fails at once, then starts Kafka and waits for S3Mock in a background thread;
+     * {@link #awaitReady(Duration)} waits for that. A no-op if they already run or are starting.
+     *
+     * @return true if this call started them, false if they were already running or starting
+     */
+    public static boolean startInBackground(EmbeddedSettings settings) {
         synchronized (LOCK) {
-            if (running != null) {
-                if (!running.settings().equals(settings)) {
+            if (current != null && !current.failed()) {
+                if (!current.settings.equals(settings)) {
                     log.warn("Embedded infrastructure already runs in this JVM with {}; ignoring {}",
-                            running.settings(), settings);
+                            current.settings, settings);
                 }
                 return false;
             }
@@ -83,69 +155,135 @@ public final class EmbeddedInfrastructure implements ApplicationListener<Applica
             long started = System.nanoTime();
             addShutdownHookOnce(); // first, so a JVM exit during start-up still stops the S3Mock child
             DataDirLock lock = DataDirLock.acquire(settings.dataDir());
-            S3MockServer s3 = null;
-            EmbeddedKafka kafka = null;
+            Infrastructure starting = new Infrastructure(settings, lock);
             try {
                 EmbeddedKafka.requirePortsFree(settings);
-                s3 = S3MockServer.launch(settings);
-                kafka = EmbeddedKafka.start(settings);
-                s3.awaitReady();
-            } catch (RuntimeException e) {
-                if (s3 != null) {
-                    s3.stop();
-                }
-                if (kafka != null) {
-                    kafka.stop();
+                starting.s3 = S3MockServer.launch(settings);
+                Thread starter = new Thread(() -> finishStart(starting, started), "hub-embedded-infrastructure-start");
+                starter.start();
+            } catch (RuntimeException | Error e) {
+                if (starting.s3 != null) {
+                    starting.s3.stop();
                 }
                 lock.close();
                 throw e;
             }
-            running = new Running(settings, lock, kafka, s3);
-            log.info("Embedded infrastructure ready in {} ms: Kafka {}, S3 {}",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), kafka.bootstrapServers(), s3.endpoint());
+            current = starting;
             return true;
         }
     }
 
-    /** Stops both servers (Kafka: controlled shutdown; S3Mock: terminate, wait, kill). Idempotent. */
+    /** In the starter thread: Kafka here while S3Mock boots in its own JVM, then wait for S3Mock. */
+    private static void finishStart(Infrastructure starting, long startedNanos) {
+        try {
+            starting.kafka = EmbeddedKafka.start(starting.settings);
+            starting.s3.awaitReady();
+        } catch (RuntimeException | Error e) {
+            log.error("Embedded infrastructure failed to start: {}", e.getMessage());
+            starting.s3.stop();
+            if (starting.kafka != null) {
+                starting.kafka.stop();
+            }
+            starting.lock.close();
+            starting.ready.completeExceptionally(e);
+            return;
+        }
+        log.info("Embedded infrastructure ready in {} ms: Kafka {}, S3 {}",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), starting.bootstrapServers(),
+                starting.s3Endpoint());
+        starting.ready.complete(null);
+    }
+
+    /**
+     * Waits until the servers started by the latest {@link #startInBackground} answer.
+     *
+     * @throws IllegalStateException if they failed to start (with that failure as the cause), did
+     *         not start within the timeout, or were never started or have been stopped
+     */
+    public static void awaitReady(Duration timeout) {
+        Infrastructure infrastructure;
+        synchronized (LOCK) {
+            infrastructure = current;
+        }
+        if (infrastructure == null) {
+            throw notRunning();
+        }
+        try {
+            infrastructure.ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("The embedded infrastructure failed to start: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The embedded infrastructure (Kafka " + infrastructure.bootstrapServers()
+                    + ", S3 " + infrastructure.s3Endpoint() + ") was not ready within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the embedded infrastructure", e);
+        }
+    }
+
+    /**
+     * Stops both servers (Kafka: controlled shutdown; S3Mock: terminate, wait, kill). If they are
+     * still starting, waits for that to end first. Idempotent.
+     */
     public static void stopAll() {
         synchronized (LOCK) {
-            if (running == null) {
+            if (current == null) {
                 return;
             }
-            Running stopping = running;
-            running = null;
-            stopping.s3().beginStop(); // S3Mock shuts down in parallel with Kafka's controlled shutdown
-            stopping.kafka().stop();
-            stopping.s3().stop();
-            stopping.lock().close();
+            Infrastructure stopping = current;
+            current = null;
+            if (!stopping.ready.isDone()) {
+                log.info("Waiting for the embedded infrastructure to finish starting before stopping it");
+            }
+            try {
+                stopping.ready.join();
+            } catch (RuntimeException e) {
+                return; // the starter has stopped what it started and released the lock
+            }
+            stopping.s3.beginStop(); // S3Mock shuts down in parallel with Kafka's controlled shutdown
+            stopping.kafka.stop();
+            stopping.s3.stop();
+            stopping.lock.close();
         }
     }
 
+    /** True from a start until {@link #stopAll()}, while starting too; false once a start has failed. */
     public static boolean isRunning() {
         synchronized (LOCK) {
-            return running != null;
+            return current != null && !current.failed();
         }
     }
 
-    /** Effective Kafka bootstrap servers, e.g. {@code localhost:9092}. */
-    public static String bootstrapServers() {
-        return current().kafka().bootstrapServers();
-    }
-
-    /** Effective S3 endpoint URL (path-style access), e.g. {@code http://localhost:9000}. */
-    public static String s3Endpoint() {
-        return current().s3().endpoint();
-    }
-
-    private static Running current() {
+    /** True once the servers answer (and until {@link #stopAll()}). */
+    public static boolean isReady() {
         synchronized (LOCK) {
-            if (running == null) {
-                throw new IllegalStateException("The embedded infrastructure is not running (" + EmbeddedSettings.ENABLED
-                        + " is false or it was stopped)");
-            }
-            return running;
+            return current != null && current.ready.isDone() && !current.failed();
         }
+    }
+
+    /** Effective Kafka bootstrap servers, e.g. {@code localhost:9092}; known (not yet served) while starting. */
+    public static String bootstrapServers() {
+        return live().bootstrapServers();
+    }
+
+    /** Effective S3 endpoint URL (path-style access), e.g. {@code http://localhost:9000}; known while starting. */
+    public static String s3Endpoint() {
+        return live().s3Endpoint();
+    }
+
+    private static Infrastructure live() {
+        synchronized (LOCK) {
+            if (current == null || current.failed()) {
+                throw notRunning();
+            }
+            return current;
+        }
+    }
+
+    private static IllegalStateException notRunning() {
+        return new IllegalStateException("The embedded infrastructure is not running (" + EmbeddedSettings.ENABLED
+                + " is false, it failed to start or it was stopped)");
     }
 
     private static void addShutdownHookOnce() {

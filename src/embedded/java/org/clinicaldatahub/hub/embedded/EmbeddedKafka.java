@@ -57,7 +57,7 @@ final class EmbeddedKafka {
     static EmbeddedKafka start(EmbeddedSettings settings) {
         long started = System.nanoTime();
         Path logDir = settings.dataDir().resolve("kafka");
-        String bootstrap = "localhost:" + settings.kafkaPort();
+        String bootstrap = bootstrapServers(settings);
         KafkaConfig config = new KafkaConfig(brokerProperties(settings, logDir), false);
         formatIfNew(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -76,6 +76,11 @@ final class EmbeddedKafka {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The bootstrap address the broker will have with these settings, known before it starts. */
+    static String bootstrapServers(EmbeddedSettings settings) {
+        return "localhost:" + settings.kafkaPort();
     }
 
     /** Controlled shutdown: the broker hands off to the controller, flushes logs and closes them cleanly. */

@@ -82,6 +82,11 @@ final class S3MockServer {
         return "http://localhost:" + port;
     }
 
+    /** The endpoint the server will have with these settings, known before it starts. */
+    static String endpoint(EmbeddedSettings settings) {
+        return "http://localhost:" + settings.s3Port();
+    }
+
     /** Polls {@code GET /} (ListBuckets) until S3Mock answers; fails fast if the child dies. */
     void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -1,6 +1,7 @@
 package org.clinicaldatahub.hub.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +43,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
@@ -52,9 +56,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Starts the real embedded infrastructure the way the hub does (through Spring Boot's
- * environment-prepared event), on non-default ports, and uses it with the real clients:
- * Kafka with {@code acks=all}, S3 through the AWS SDK v2. Then it restarts the "hub" context
- * (the servers must stay up and keep their data) and finally the servers themselves.
+ * environment-prepared event: in the background while the context is built), on non-default
+ * ports, and uses it with the real clients: Kafka with {@code acks=all}, S3 through the AWS SDK
+ * v2. Then it restarts the "hub" context (the servers must stay up and keep their data), then
+ * the servers themselves, and finally checks a failed start and a stop during the start.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedInfrastructureTest {
@@ -73,8 +78,47 @@ class EmbeddedInfrastructureTest {
         "--spring.main.banner-mode=off",
     };
 
-    /** The bootstrap servers as a bean saw them at construction time, i.e. before any other bean. */
+    /** The addresses as a bean saw them at construction time, i.e. possibly before the servers answer. */
     record SeenByBean(String bootstrapServers, String s3Endpoint) {
+    }
+
+    /**
+     * Stands in for the hub's archivers: a lifecycle of the default phase that talks to both
+     * servers in {@code start()}, with timeouts far below their start-up time, so it fails unless
+     * the readiness lifecycle has waited for them.
+     */
+    static final class UsesServersOnStart implements SmartLifecycle {
+        final boolean readyAtConstruction = EmbeddedInfrastructure.isReady();
+        volatile int kafkaNodes = -1;
+        volatile boolean s3Answered;
+        private volatile boolean running;
+
+        @Override
+        public void start() {
+            try (Admin admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000))) {
+                kafkaNodes = admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).size();
+            } catch (Exception e) {
+                throw new IllegalStateException("Kafka is not up when lifecycles start", e);
+            }
+            try (S3Client s3 = s3Client()) {
+                s3.listBuckets();
+                s3Answered = true;
+            }
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -82,6 +126,11 @@ class EmbeddedInfrastructureTest {
         @Bean
         SeenByBean seenByBean() {
             return new SeenByBean(EmbeddedInfrastructure.bootstrapServers(), EmbeddedInfrastructure.s3Endpoint());
+        }
+
+        @Bean
+        UsesServersOnStart usesServersOnStart() {
+            return new UsesServersOnStart();
         }
     }
 
@@ -97,13 +146,21 @@ class EmbeddedInfrastructureTest {
 
     @Test
     @Order(1)
-    void serversAreUpBeforeTheFirstBeanAndPublishedInTheEnvironment() throws IOException {
+    void addressesArePublishedAtOnceAndServersAreUpBeforeLifecyclesStart() throws IOException {
         long started = System.nanoTime();
         try (ConfigurableApplicationContext hub = startHub()) {
-            System.out.printf("First hub context start incl. Kafka + S3Mock: %d ms%n",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            UsesServersOnStart lifecycle = hub.getBean(UsesServersOnStart.class);
+            System.out.printf("First hub context start incl. Kafka + S3Mock: %d ms (servers ready when the beans "
+                    + "were created: %s)%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    lifecycle.readyAtConstruction);
             assertThat(hub.getBean(SeenByBean.class))
                     .isEqualTo(new SeenByBean("localhost:19392", "http://localhost:19300"));
+            assertThat(lifecycle.kafkaNodes).as("broker answered in a default-phase lifecycle").isEqualTo(1);
+            assertThat(lifecycle.s3Answered).as("S3 answered in a default-phase lifecycle").isTrue();
+            assertThat(hub.getBean(EmbeddedInfrastructure.READINESS_BEAN_NAME))
+                    .isInstanceOf(EmbeddedInfrastructureReadiness.class)
+                    .satisfies(readiness -> assertThat(((SmartLifecycle) readiness).getPhase()).isEqualTo(Integer.MIN_VALUE));
+            assertThat(EmbeddedInfrastructure.isReady()).isTrue();
             assertThat(hub.getEnvironment().getProperty(EmbeddedInfrastructure.BOOTSTRAP_SERVERS_PROPERTY))
                     .isEqualTo("localhost:19392");
             assertThat(hub.getEnvironment().getProperty(EmbeddedInfrastructure.S3_ENDPOINT_PROPERTY))
@@ -195,8 +252,54 @@ class EmbeddedInfrastructureTest {
         }
     }
 
+    @Test
+    @Order(6)
+    void aFailureInTheBackgroundFailsTheStartUpAndReleasesEverything() throws Exception {
+        EmbeddedInfrastructure.stopAll();
+        Path notAJar = Files.writeString(DATA_DIR.resolveSibling("embedded-infrastructure-test-not-a.jar"), "not a jar");
+        List<String> args = new ArrayList<>(List.of(ARGS));
+        args.add("--" + EmbeddedSettings.S3_LAUNCHER_JAR + "=" + notAJar.toAbsolutePath());
+
+        assertThatThrownBy(() -> startHub(args.toArray(String[]::new)))
+                .hasStackTraceContaining("The embedded infrastructure failed to start")
+                .hasStackTraceContaining("Embedded S3 server (S3Mock) exited");
+
+        assertThat(EmbeddedInfrastructure.isRunning()).isFalse();
+        assertThatThrownBy(EmbeddedInfrastructure::bootstrapServers).isInstanceOf(IllegalStateException.class);
+        assertThat(LocalPorts.isFree(19392) && LocalPorts.isFree(19393) && LocalPorts.isFree(19300))
+                .as("all ports released").isTrue();
+        assertThat(DATA_DIR.resolve("s3mock.pid")).doesNotExist();
+        EmbeddedInfrastructure.stopAll(); // a no-op now
+    }
+
+    @Test
+    @Order(7)
+    void stopAllDuringTheStartWaitsForItAndStopsEverything() {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(ARGS));
+        EmbeddedSettings settings = EmbeddedSettings.from(environment);
+
+        assertThat(EmbeddedInfrastructure.startInBackground(settings)).isTrue();
+        assertThat(EmbeddedInfrastructure.isRunning()).isTrue();
+        assertThat(EmbeddedInfrastructure.isReady()).as("Kafka takes seconds to start").isFalse();
+        assertThat(EmbeddedInfrastructure.bootstrapServers()).isEqualTo("localhost:19392");
+        EmbeddedInfrastructure.stopAll();
+
+        assertThat(EmbeddedInfrastructure.isRunning()).isFalse();
+        assertThat(LocalPorts.isFree(19392) && LocalPorts.isFree(19393) && LocalPorts.isFree(19300))
+                .as("all ports released").isTrue();
+        assertThat(DATA_DIR.resolve("s3mock.pid")).doesNotExist();
+        // and the data directory is free for the next start
+        assertThat(EmbeddedInfrastructure.start(settings)).isTrue();
+        assertThat(EmbeddedInfrastructure.isReady()).isTrue();
+    }
+
     private static ConfigurableApplicationContext startHub() {
-        return new SpringApplicationBuilder(HubStandIn.class).web(WebApplicationType.NONE).run(ARGS);
+        return startHub(ARGS);
+    }
+
+    private static ConfigurableApplicationContext startHub(String... args) {
+        return new SpringApplicationBuilder(HubStandIn.class).web(WebApplicationType.NONE).run(args);
     }
 
     private static List<ConsumerRecord<String, String>> consumeAll(String topic, int expected) {
