@@ -256,7 +256,7 @@ class EmbeddedInfrastructureTest {
     @Order(6)
     void aFailureInTheBackgroundFailsTheStartUpAndReleasesEverything() throws Exception {
         EmbeddedInfrastructure.stopAll();
-        Path notAJar = Files.writeString(DATA_DIR.resolveSibling("embedded-infrastructure-test-not-a.jar"), "not a jar");
+        Path notAJar = Files.writeString(DATA_DIR.resolve("not-a.jar"), "not a jar");
         List<String> args = new ArrayList<>(List.of(ARGS));
         args.add("--" + EmbeddedSettings.S3_LAUNCHER_JAR + "=" + notAJar.toAbsolutePath());
 
