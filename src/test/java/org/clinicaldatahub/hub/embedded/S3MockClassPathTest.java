@@ -13,10 +13,12 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Unpacking S3Mock's exec jar (the real one the build copies) into a plain class path. */
+@Tag("embedded-infrastructure")
 class S3MockClassPathTest {
 
     private static final Path EXEC_JAR = Path.of(EmbeddedSettings.DEFAULT_LAUNCHER_JAR);
