@@ -1,5 +1,6 @@
 package org.clinicaldatahub.hub.embedded;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -147,10 +149,19 @@ final class S3MockServer {
         // Start-up speed over peak throughput: C1 only and the serial collector save ~1.5 s on 2 cores.
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-XX:+UseSerialGC");
-        command.add("-Dloader.path=" + extension);
-        command.add("-cp");
-        command.add(settings.s3LauncherJar().toString());
-        command.add("org.springframework.boot.loader.launch.PropertiesLauncher");
+        Optional<S3MockClassPath.Unpacked> unpacked = S3MockClassPath.of(settings.s3LauncherJar(), settings.dataDir());
+        if (unpacked.isPresent()) {
+            // Plain class path (about a third less start-up CPU than Spring Boot's nested jars);
+            // the extension directory first, so its auto-configuration import is found as well.
+            command.add("-cp");
+            command.add(extension + File.pathSeparator + unpacked.get().appJar());
+            command.add(unpacked.get().mainClass());
+        } else {
+            command.add("-Dloader.path=" + extension);
+            command.add("-cp");
+            command.add(settings.s3LauncherJar().toString());
+            command.add("org.springframework.boot.loader.launch.PropertiesLauncher");
+        }
         command.add("--com.adobe.testing.s3mock.http-port=" + settings.s3Port());
         command.add("--server.port=0"); // S3Mock's HTTPS connector: random port, unused by the hub
         command.add("--server.address=" + InetAddress.getLoopbackAddress().getHostAddress());

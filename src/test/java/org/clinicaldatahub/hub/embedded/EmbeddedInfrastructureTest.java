@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * environment-prepared event: in the background while the context is built), on non-default
  * ports, and uses it with the real clients: Kafka with {@code acks=all}, S3 through the AWS SDK
  * v2. Then it restarts the "hub" context (the servers must stay up and keep their data), then
- * the servers themselves, and finally checks a failed start and a stop during the start.
+ * the servers themselves, and finally checks a failed start and a stop during the start. Tagged
+ * to run in a JVM of its own (the pom's embedded-infrastructure execution), apart from the hub tests.
  */
+@Tag("embedded-infrastructure")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedInfrastructureTest {
 
@@ -256,7 +259,7 @@ class EmbeddedInfrastructureTest {
     @Order(6)
     void aFailureInTheBackgroundFailsTheStartUpAndReleasesEverything() throws Exception {
         EmbeddedInfrastructure.stopAll();
-        Path notAJar = Files.writeString(DATA_DIR.resolveSibling("embedded-infrastructure-test-not-a.jar"), "not a jar");
+        Path notAJar = Files.writeString(DATA_DIR.resolve("not-a.jar"), "not a jar");
         List<String> args = new ArrayList<>(List.of(ARGS));
         args.add("--" + EmbeddedSettings.S3_LAUNCHER_JAR + "=" + notAJar.toAbsolutePath());
 
