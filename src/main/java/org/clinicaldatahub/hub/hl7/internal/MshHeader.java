@@ -64,10 +64,20 @@ public final class MshHeader {
         return n < fields.size() ? fields.get(n) : "";
     }
 
-    /** First component of MSH-n. */
+    /** Component {@code component} (1-based) of MSH-n; called per message, hence no regex split. */
     public String component(int n, int component) {
-        String[] parts = field(n).split(java.util.regex.Pattern.quote(String.valueOf(componentSeparator())), -1);
-        return component <= parts.length ? parts[component - 1] : "";
+        String value = field(n);
+        char separator = componentSeparator();
+        int start = 0;
+        for (int i = 1; i < component; i++) {
+            int next = value.indexOf(separator, start);
+            if (next < 0) {
+                return "";
+            }
+            start = next + 1;
+        }
+        int end = value.indexOf(separator, start);
+        return end < 0 ? value.substring(start) : value.substring(start, end);
     }
 
     public char fieldSeparator() {
