@@ -1,5 +1,7 @@
 package org.clinicaldatahub.hub;
 
+import java.util.Arrays;
+import org.clinicaldatahub.hub.audit.AuditVerifyCommand;
 import org.clinicaldatahub.hub.config.RoutesDirectoryPreparer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +16,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class HubApplication {
 
     public static void main(String[] args) {
+        // `audit verify ...` runs the verifier alone: no context, no listeners, nothing started
+        if (args.length >= 2 && "audit".equals(args[0]) && "verify".equals(args[1])) {
+            System.exit(AuditVerifyCommand.run(Arrays.copyOfRange(args, 2, args.length), System.out, System.err));
+        }
         SpringApplication application = new SpringApplication(HubApplication.class);
         application.addListeners(new RoutesDirectoryPreparer());
         application.run(args);

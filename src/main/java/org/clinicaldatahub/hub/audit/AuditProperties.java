@@ -85,6 +85,46 @@ public class AuditProperties {
     /** Where the public key is exported for verifiers; default {@code <data-dir>/audit/audit-public-key.pem}. */
     private Path publicKeyFile;
 
+    /** Shipping of signed batches off the node: to the WORM audit bucket and the audit Kafka topic. */
+    private final Shipping shipping = new Shipping();
+
+    /** {@code hub.audit.shipping.*} */
+    public static class Shipping {
+        /** Ship at all (off only for tools and tests without object storage). */
+        private boolean enabled = true;
+        /** Data class of the audit bucket (object lock from the storage policy). */
+        private String dataClass = "audit";
+        /** Kafka topic every shipped line goes to as well; empty to ship to the bucket only. */
+        private String kafkaTopic = "hub.audit.events";
+        /** Pause between shipping rounds when nothing is waiting. */
+        private Duration interval = Duration.ofSeconds(1);
+        /** Most events per shipped object. */
+        private int maxEvents = 20_000;
+        /** Longest back-off after a failed shipment. */
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        /** Health turns DOWN when unshipped events have waited longer than this. */
+        private Duration maxBacklogAge = Duration.ofMinutes(15);
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getDataClass() { return dataClass; }
+        public void setDataClass(String dataClass) { this.dataClass = dataClass; }
+        public String getKafkaTopic() { return kafkaTopic; }
+        public void setKafkaTopic(String kafkaTopic) { this.kafkaTopic = kafkaTopic; }
+        public Duration getInterval() { return interval; }
+        public void setInterval(Duration interval) { this.interval = interval; }
+        public int getMaxEvents() { return maxEvents; }
+        public void setMaxEvents(int maxEvents) { this.maxEvents = maxEvents; }
+        public Duration getMaxBackoff() { return maxBackoff; }
+        public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+        public Duration getMaxBacklogAge() { return maxBacklogAge; }
+        public void setMaxBacklogAge(Duration maxBacklogAge) { this.maxBacklogAge = maxBacklogAge; }
+    }
+
+    public Shipping getShipping() {
+        return shipping;
+    }
+
     /** The trail's directory, {@code <data-dir>/audit}. */
     public Path auditDir() {
         return dataDir.resolve("audit");

@@ -2,16 +2,25 @@ package org.clinicaldatahub.hub.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * Command line verification of an audit trail, runnable without Spring:
- * <pre>java -cp clinical-data-hub.jar org.clinicaldatahub.hub.audit.AuditVerifyCommand \
- *     --dir data/audit/segments --public-key data/audit/audit-public-key.pem [--allow-open-tail]</pre>
- * (with the Spring Boot jar: {@code java -cp clinical-data-hub.jar -Dloader.main=...AuditVerifyCommand
- * org.springframework.boot.loader.launch.PropertiesLauncher ...}). Prints
+ * Command line verification of an audit trail, local segments or the WORM bucket, without Spring:
+ * <pre>java -jar clinical-data-hub.jar audit verify \
+ *     --dir data/audit/segments --public-key data/audit/audit-public-key.pem [--allow-open-tail]
+ * java -jar clinical-data-hub.jar audit verify --bucket hub-audit --s3-endpoint http://localhost:9000 \
+ *     --public-key data/audit/audit-public-key.pem</pre>
+ * Prints
  * {@code OK: N events, M checkpoints} or {@code TAMPERED: <what> at <file>:<line> (seq N)}.
  * Exit code 0 when intact, 1 when tampered, 2 for usage errors (missing arguments, unreadable
  * key or directory). {@code --allow-open-tail} accepts a log that has no final checkpoint yet
@@ -23,8 +32,9 @@ public final class AuditVerifyCommand {
     public static final int TAMPERED = 1;
     public static final int USAGE = 2;
 
-    private static final String USAGE_TEXT = "usage: AuditVerifyCommand --dir <segments dir> --public-key <pem> "
-            + "[--allow-open-tail]";
+    private static final String USAGE_TEXT = "usage: audit verify (--dir <segments dir> | --bucket <audit bucket> "
+            + "--s3-endpoint <url> [--prefix audit/] [--s3-region us-east-1]) --public-key <pem> [--allow-open-tail]\n"
+            + "  S3 credentials for --bucket: HUB_S3_ACCESS_KEY / HUB_S3_SECRET_KEY, else the AWS SDK default chain";
 
     private AuditVerifyCommand() {
     }
@@ -38,11 +48,19 @@ public final class AuditVerifyCommand {
         Path dir = null;
         Path key = null;
         boolean openTail = false;
+        String bucket = null;
+        String endpoint = null;
+        String prefix = ObjectStoreAuditShipper.CHANNEL + "/";
+        String region = "us-east-1";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--dir" -> dir = i + 1 < args.length ? Path.of(args[++i]) : null;
                 case "--public-key" -> key = i + 1 < args.length ? Path.of(args[++i]) : null;
                 case "--allow-open-tail" -> openTail = true;
+                case "--bucket" -> bucket = i + 1 < args.length ? args[++i] : null;
+                case "--s3-endpoint" -> endpoint = i + 1 < args.length ? args[++i] : null;
+                case "--prefix" -> prefix = i + 1 < args.length ? args[++i] : prefix;
+                case "--s3-region" -> region = i + 1 < args.length ? args[++i] : region;
                 case "-h", "--help" -> {
                     out.println(USAGE_TEXT);
                     return USAGE;
@@ -54,11 +72,11 @@ public final class AuditVerifyCommand {
                 }
             }
         }
-        if (dir == null || key == null) {
+        if ((dir == null) == (bucket == null) || key == null) {
             err.println(USAGE_TEXT);
             return USAGE;
         }
-        if (!Files.isDirectory(dir)) {
+        if (dir != null && !Files.isDirectory(dir)) {
             err.println("ERROR: not a directory: " + dir);
             return USAGE;
         }
@@ -69,12 +87,49 @@ public final class AuditVerifyCommand {
             err.println("ERROR: cannot read public key: " + e.getMessage());
             return USAGE;
         }
+        if (bucket != null) {
+            return verifyBucket(bucket, endpoint, prefix, region, publicKey, openTail, out, err);
+        }
         try {
             AuditVerificationResult result = new AuditVerifier(publicKey).allowOpenTail(openTail).verify(dir);
             out.println(result.summary());
             return result.intact() ? INTACT : TAMPERED;
         } catch (IOException e) {
             err.println("ERROR: cannot read segments: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private static int verifyBucket(String bucket, String endpoint, String prefix, String region, PublicKey publicKey,
+            boolean openTail, PrintStream out, PrintStream err) {
+        S3ClientBuilder builder = S3Client.builder().region(Region.of(region)).forcePathStyle(true);
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        String accessKey = System.getenv("HUB_S3_ACCESS_KEY");
+        String secretKey = System.getenv("HUB_S3_SECRET_KEY");
+        if (accessKey != null && secretKey != null) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+        }
+        try (S3Client s3 = builder.build()) {
+            return verifyBucket(s3, bucket, prefix, publicKey, openTail, out, err);
+        }
+    }
+
+    /** Verifies the batches shipped under {@code prefix} in {@code bucket}; returns the exit code. */
+    static int verifyBucket(S3Client s3, String bucket, String prefix, PublicKey publicKey, boolean openTail,
+            PrintStream out, PrintStream err) {
+        try {
+            List<AuditSegment> segments = AuditBucketSegments.read(s3, bucket, prefix);
+            if (segments.isEmpty()) {
+                err.println("ERROR: no audit batches under s3://" + bucket + "/" + prefix);
+                return TAMPERED;
+            }
+            AuditVerificationResult result = new AuditVerifier(publicKey).allowOpenTail(openTail).verify(segments);
+            out.println(result.summary());
+            return result.intact() ? INTACT : TAMPERED;
+        } catch (IOException | SdkException e) {
+            err.println("ERROR: cannot read the audit bucket: " + e.getClass().getSimpleName());
             return USAGE;
         }
     }

@@ -7,6 +7,7 @@ import ca.uhn.hl7v2.parser.Parser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.clinicaldatahub.hub.hl7.internal.KafkaResendKeys;
 import org.clinicaldatahub.hub.hl7.internal.MllpCodecFactories;
 import org.springframework.beans.factory.annotation.Value;
@@ -47,6 +48,12 @@ public class Hl7Configuration {
     @Bean
     ChannelHandlerFactory mllpDecoder(Hl7Properties properties) {
         return MllpCodecFactories.decoder(properties.getMaxMessageBytes());
+    }
+
+    /** The MLLP listener's TLS parameters; unused (plain TCP) unless hub.hl7.tls.enabled. */
+    @Bean
+    SSLContextParameters mllpTls(Hl7Properties properties) {
+        return properties.getTls().toCamelParameters("MLLP");
     }
 
     @Bean

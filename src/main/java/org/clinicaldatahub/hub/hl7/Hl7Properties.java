@@ -3,7 +3,9 @@ package org.clinicaldatahub.hub.hl7;
 import java.time.Duration;
 import java.util.List;
 
+import org.clinicaldatahub.hub.config.TlsSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /** The HL7 v2 channel: MLLP listener, what is accepted, where it is published and archived. */
 @ConfigurationProperties("hub.hl7")
@@ -29,6 +31,9 @@ public class Hl7Properties {
             "BAR", "PPR", "RDE", "RAS", "MFN");
     /** Archive of the inbound topic into the clinical-hot data class. */
     private final Archive archive = new Archive();
+    /** TLS on the MLLP listener (off by default; senders then connect with TLS only). */
+    @NestedConfigurationProperty
+    private final TlsSettings tls = new TlsSettings();
 
     /** Batching of the archive: an object is written when any limit is reached. */
     public static class Archive {
@@ -76,4 +81,5 @@ public class Hl7Properties {
     public List<String> getAllowedMessageTypes() { return allowedMessageTypes; }
     public void setAllowedMessageTypes(List<String> allowedMessageTypes) { this.allowedMessageTypes = allowedMessageTypes; }
     public Archive getArchive() { return archive; }
+    public TlsSettings getTls() { return tls; }
 }

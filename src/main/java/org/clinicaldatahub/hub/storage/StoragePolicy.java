@@ -3,6 +3,8 @@ package org.clinicaldatahub.hub.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -73,7 +75,8 @@ public final class StoragePolicy {
             if (tagsNode != null) {
                 tagsNode.fields().forEachRemaining(t -> tags.put(t.getKey(), t.getValue().asText()));
             }
-            classes.put(name, new DataClass(name, zone, bucket, layout, storageClass, Map.copyOf(tags)));
+            ObjectLock objectLock = objectLock(name, node.get("objectLock"), problems);
+            classes.put(name, new DataClass(name, zone, bucket, layout, storageClass, Map.copyOf(tags), objectLock));
         });
         for (String required : REQUIRED_CLASSES) {
             if (!classes.containsKey(required)) {
@@ -95,6 +98,29 @@ public final class StoragePolicy {
                 problems.add(dataClass.name() + ": bucket '" + dataClass.bucket()
                         + "' is used by both the identified and the de-identified zone");
             }
+        }
+    }
+
+    private static ObjectLock objectLock(String name, JsonNode node, List<String> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String mode = text(node, "mode");
+        String retention = text(node, "retention");
+        if (mode == null || !ObjectLock.MODES.contains(mode)) {
+            problems.add(name + ": objectLock.mode must be one of " + ObjectLock.MODES + ", was '" + mode + "'");
+            return null;
+        }
+        try {
+            Period period = Period.parse(retention == null ? "" : retention);
+            if (period.isNegative() || period.isZero()) {
+                problems.add(name + ": objectLock.retention must be positive, was '" + retention + "'");
+                return null;
+            }
+            return new ObjectLock(mode, period);
+        } catch (DateTimeParseException e) {
+            problems.add(name + ": objectLock.retention must be an ISO-8601 period like P7Y, was '" + retention + "'");
+            return null;
         }
     }
 

@@ -1,0 +1,50 @@
+package org.clinicaldatahub.hub.audit;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.clinicaldatahub.hub.storage.TieredStore;
+
+/**
+ * Ships signed batches into the audit data class: one object per batch, written with the data
+ * class's object lock (COMPLIANCE: nobody, not even the account owner, can delete or change it
+ * before the retention ends). The lines are the segment lines unchanged, so the bucket can be
+ * verified with the same public key as the local log.
+ *
+ * <p>The key depends only on the batch (node, sequence range and the first event's day), so a
+ * batch shipped again after a crash lands on the same key instead of a second copy.
+ */
+public final class ObjectStoreAuditShipper implements AuditShipper {
+
+    /** The channel part of audit object keys. */
+    public static final String CHANNEL = "audit";
+
+    private static final Pattern TIME = Pattern.compile("\"time\":\"([^\"]+)\"");
+
+    private final TieredStore store;
+    private final String dataClass;
+
+    public ObjectStoreAuditShipper(TieredStore store, String dataClass) {
+        this.store = store;
+        this.dataClass = dataClass;
+    }
+
+    @Override
+    public void ship(AuditBatch batch) {
+        Map<String, String> metadata = Map.of(
+                "source-system", "audit",
+                "audit-node", batch.node(),
+                "audit-from-seq", Long.toString(batch.fromSeq()),
+                "audit-to-seq", Long.toString(batch.toSeq()));
+        store.put(dataClass, CHANNEL, batch.objectName(), batch.toBytes(), metadata, firstEventDay(batch));
+    }
+
+    private static ZonedDateTime firstEventDay(AuditBatch batch) {
+        Matcher time = TIME.matcher(batch.lines().get(0));
+        Instant instant = time.find() ? Instant.parse(time.group(1)) : Instant.EPOCH;
+        return instant.atZone(ZoneOffset.UTC);
+    }
+}
