@@ -26,10 +26,17 @@ public final class ObjectStoreAuditShipper implements AuditShipper {
 
     private final TieredStore store;
     private final String dataClass;
+    private final String channel;
 
     public ObjectStoreAuditShipper(TieredStore store, String dataClass) {
+        this(store, dataClass, CHANNEL);
+    }
+
+    /** With {@code channel} as the first part of the keys instead of {@value #CHANNEL}. */
+    public ObjectStoreAuditShipper(TieredStore store, String dataClass, String channel) {
         this.store = store;
         this.dataClass = dataClass;
+        this.channel = channel;
     }
 
     @Override
@@ -39,7 +46,7 @@ public final class ObjectStoreAuditShipper implements AuditShipper {
                 "audit-node", batch.node(),
                 "audit-from-seq", Long.toString(batch.fromSeq()),
                 "audit-to-seq", Long.toString(batch.toSeq()));
-        store.put(dataClass, CHANNEL, batch.objectName(), batch.toBytes(), metadata, firstEventDay(batch));
+        store.put(dataClass, channel, batch.objectName(), batch.toBytes(), metadata, firstEventDay(batch));
     }
 
     private static ZonedDateTime firstEventDay(AuditBatch batch) {
