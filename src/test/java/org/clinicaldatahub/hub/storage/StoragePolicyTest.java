@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 class StoragePolicyTest {
 
-    private static StoragePolicy parse(String yaml) throws Exception {
-        return StoragePolicy.parse(new ObjectMapper(new YAMLFactory()).readTree(yaml), "test.yaml");
+    private static StoragePolicy parse(String yaml) {
+        return StoragePolicy.parse(yaml, "test.yaml");
     }
 
     private static String policy(String researchBucket, String storageClass) {
@@ -53,7 +51,7 @@ class StoragePolicyTest {
     }
 
     @Test
-    void keyLayoutIsFilledFromChannelDateAndName() throws Exception {
+    void keyLayoutIsFilledFromChannelDateAndName() {
         DataClass clinical = parse(policy("hub-research", "STANDARD")).dataClass("clinical-hot");
         DataClass dated = new DataClass("x", "identified", "b", "{channel}/{yyyy}/{MM}/{dd}/{name}", "STANDARD",
                 java.util.Map.of());
