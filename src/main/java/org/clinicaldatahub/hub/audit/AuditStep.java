@@ -34,7 +34,11 @@ public enum AuditStep {
     /** The audit log was opened after an unclean shutdown (torn tail truncated, final checkpoint missing). */
     RECOVERED("recovered"),
     /** A development signing key was generated because none was configured. */
-    KEY_GENERATED("key-generated");
+    KEY_GENERATED("key-generated"),
+    /** A bucket's configuration differs from the storage policy (reason: the aspect); outcome says if it was restored. */
+    POLICY_DRIFT("policy-drift"),
+    /** A legal hold or pin was placed on or released from a stored object. */
+    PROTECTION_CHANGED("protection-changed");
 
     private final String wireName;
 

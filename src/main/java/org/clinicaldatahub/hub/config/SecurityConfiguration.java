@@ -35,6 +35,8 @@ public class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // Hawtio and Jolokia can stop routes and read any MBean: administrators only.
                         .requestMatchers("/actuator/hawtio/**", "/actuator/jolokia/**").hasRole("admin")
+                        // legal holds and retention: administrators only
+                        .requestMatchers("/api/storage/**").hasRole("admin")
                         .anyRequest().authenticated())
                 // HTTP basic only: a browser prompts for it, machine clients send it, and an
                 // unauthenticated call gets a plain 401 instead of a redirect to a login page.
@@ -43,7 +45,7 @@ public class SecurityConfiguration {
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         // machine clients authenticate with HTTP basic and send no browser cookie
-                        .ignoringRequestMatchers("/actuator/jolokia/**", "/actuator/hawtio/jolokia/**"));
+                        .ignoringRequestMatchers("/actuator/jolokia/**", "/actuator/hawtio/jolokia/**", "/api/**"));
         return http.build();
     }
 }

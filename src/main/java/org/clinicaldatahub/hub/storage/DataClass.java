@@ -18,10 +18,11 @@ import java.util.Map;
  * @param encryption   server-side encryption of the bucket, or {@code null} for the store's default
  * @param lifecycle    transitions and expiry
  * @param credentials  name of the credentials ({@code hub.storage.credentials.<name>}), or {@code null} for the default
+ * @param legalHolds   whether legal holds can be placed on its objects (needs a bucket created with object lock)
  */
 public record DataClass(String name, String zone, String bucket, String prefix, String keyLayout, String storageClass,
         Map<String, String> tags, ObjectLock objectLock, boolean versioning, Encryption encryption,
-        Lifecycle lifecycle, String credentials) {
+        Lifecycle lifecycle, String credentials, boolean legalHolds) {
 
     public static final String IDENTIFIED = "identified";
     public static final String DEIDENTIFIED = "de-identified";
@@ -30,12 +31,17 @@ public record DataClass(String name, String zone, String bucket, String prefix, 
         prefix = prefix == null ? "" : prefix;
         tags = Map.copyOf(tags);
         lifecycle = lifecycle == null ? Lifecycle.NONE : lifecycle;
-        versioning = versioning || objectLock != null;
+        versioning = versioning || objectLock != null || legalHolds;
     }
 
     /** A class with only placement and labels (no lock, versioning, encryption or lifecycle). */
     public DataClass(String name, String zone, String bucket, String keyLayout, String storageClass,
             Map<String, String> tags) {
-        this(name, zone, bucket, "", keyLayout, storageClass, tags, null, false, null, Lifecycle.NONE, null);
+        this(name, zone, bucket, "", keyLayout, storageClass, tags, null, false, null, Lifecycle.NONE, null, false);
+    }
+
+    /** Whether the bucket must be created with S3 Object Lock (retention or legal holds). */
+    public boolean needsObjectLockBucket() {
+        return objectLock != null || legalHolds;
     }
 }

@@ -1,5 +1,12 @@
 package org.clinicaldatahub.hub.storage;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import org.clinicaldatahub.hub.audit.AuditRecorder;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+
 import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
@@ -25,21 +32,72 @@ public class ObjectStoreConfiguration {
         return StoragePolicy.load(properties.getPolicyFile());
     }
 
-    /** Creates missing buckets once the hub is up, so a misconfigured store shows at start-up. */
     @Bean
-    org.springframework.boot.ApplicationRunner createPolicyBuckets(TieredStore tieredStore, StorageProperties properties) {
+    StoragePolicyReconciliation storagePolicyReconciliation(ObjectStoreClients clients, StoragePolicy policy,
+            StorageProperties properties, AuditRecorder audit) {
+        return new StoragePolicyReconciliation(new StoragePolicyReconciler(clients, policy, properties.isCreateBuckets()),
+                properties.getReconcile().getMode(), audit);
+    }
+
+    /** Buckets made and brought in line with the policy once the hub is up, so a misconfigured store shows at start-up. */
+    @Bean
+    org.springframework.boot.ApplicationRunner reconcileStoragePolicy(StoragePolicyReconciliation reconciliation,
+            StorageProperties properties) {
         return args -> {
-            if (properties.isCreateBuckets()) {
-                tieredStore.ensureBuckets();
+            if (properties.getReconcile().isAtStartup()) {
+                reconciliation.reconcile();
             }
+        };
+    }
+
+    /** {@code hub.storage.policy.drift}: differences the last reconciliation left in place. */
+    @Bean
+    MeterBinder storagePolicyMetrics(StoragePolicyReconciliation reconciliation) {
+        return registry -> Gauge.builder("hub.storage.policy.drift", reconciliation, StoragePolicyReconciliation::openDrift)
+                .description("Bucket settings that differ from the storage policy after the last reconciliation")
+                .register(registry);
+    }
+
+    /** Health {@code storagePolicy}: the last reconciliation's differences as details. */
+    @Bean
+    HealthIndicator storagePolicyHealthIndicator(StoragePolicyReconciliation reconciliation) {
+        return () -> {
+            Health.Builder health = reconciliation.lastError() == null ? Health.up() : Health.down()
+                    .withDetail("lastError", reconciliation.lastError());
+            health.withDetail("mode", reconciliation.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                    .withDetail("lastRun", String.valueOf(reconciliation.lastRun()))
+                    .withDetail("openDrift", reconciliation.openDrift());
+            List<String> drift = reconciliation.lastDrift().stream()
+                    .map(d -> d.bucket() + " " + d.aspect() + ": " + d.action()).toList();
+            if (!drift.isEmpty()) {
+                health.withDetail("drift", drift);
+            }
+            if (!reconciliation.bucketsWithoutTagFilters().isEmpty()) {
+                health.withDetail("pinsNotExcludedFromExpiry", reconciliation.bucketsWithoutTagFilters());
+            }
+            return health.build();
         };
     }
 
     @Bean(destroyMethod = "close")
     S3Client s3Client(StorageProperties properties) {
+        return client(properties, credentials(properties));
+    }
+
+    /** The default client plus one per named credentials the policy refers to. */
+    @Bean(destroyMethod = "close")
+    ObjectStoreClients objectStoreClients(S3Client s3Client, StorageProperties properties, StoragePolicy policy) {
+        return new ObjectStoreClients(s3Client, policy, properties.getCredentials().keySet(), name -> {
+            StorageProperties.Credentials named = properties.getCredentials().get(name);
+            return client(properties, StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(named.getAccessKey(), named.getSecretKey())));
+        });
+    }
+
+    static S3Client client(StorageProperties properties, AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(properties.getRegion()))
-                .credentialsProvider(credentials(properties))
+                .credentialsProvider(credentials)
                 .forcePathStyle(properties.isPathStyle())
                 // The hub computes SHA-256 itself and sends it; the SDK need not add CRC32 trailers.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

@@ -28,7 +28,7 @@ public final class StoragePolicy {
 
     private static final Set<String> TOP_KEYS = Set.of("version", "dataClasses");
     private static final Set<String> CLASS_KEYS = Set.of("zone", "bucket", "prefix", "keyLayout", "storageClass", "tags",
-            "objectLock", "versioning", "encryption", "lifecycle", "credentials");
+            "objectLock", "versioning", "encryption", "lifecycle", "credentials", "legalHolds");
     private static final Set<String> LOCK_KEYS = Set.of("mode", "retention");
     private static final Set<String> ENCRYPTION_KEYS = Set.of("type", "kmsKeyId");
     private static final Set<String> LIFECYCLE_KEYS = Set.of("transitions", "expireAfterDays");
@@ -123,8 +123,15 @@ public final class StoragePolicy {
                     + objectLock.retention() + "; locked objects cannot expire earlier");
         }
         String credentials = yaml.text(fields.get("credentials"), name + ": credentials");
+        // legal holds need an object-lock bucket, which S3 can only make at creation: on unless switched off
+        Boolean legalHolds = yaml.bool(fields.get("legalHolds"), name + ": legalHolds");
+        boolean holds = !Boolean.FALSE.equals(legalHolds);
+        if (holds && Boolean.FALSE.equals(versioning)) {
+            yaml.problem(fields.get("versioning"), name + ": legal holds need versioning; set 'legalHolds: false' "
+                    + "or remove 'versioning: false'");
+        }
         return new DataClass(name, zone, bucket, prefix, layout, storageClass, tags, objectLock,
-                Boolean.TRUE.equals(versioning), encryption, lifecycle, credentials);
+                Boolean.TRUE.equals(versioning), encryption, lifecycle, credentials, holds);
     }
 
     private static Node at(Map<String, Node> fields, String key, Node parent) {

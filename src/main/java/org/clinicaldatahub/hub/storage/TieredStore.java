@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.stereotype.Component;
 
@@ -35,16 +36,25 @@ public class TieredStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
 
-    private final S3Client s3;
+    private final ObjectStoreClients clients;
+    private final ObjectProtection protection;
     private final StoragePolicy policy;
     private final StorageProperties properties;
     private final String hubVersion;
     private final Clock clock;
     private final Map<String, Boolean> knownBuckets = new ConcurrentHashMap<>();
 
+    /** With one client for every data class. */
     public TieredStore(S3Client s3, StoragePolicy policy, StorageProperties properties,
             ObjectProvider<BuildProperties> buildProperties) {
-        this.s3 = s3;
+        this(ObjectStoreClients.single(s3), policy, properties, buildProperties);
+    }
+
+    @Autowired
+    public TieredStore(ObjectStoreClients clients, StoragePolicy policy, StorageProperties properties,
+            ObjectProvider<BuildProperties> buildProperties) {
+        this.clients = clients;
+        this.protection = new ObjectProtection(clients, policy);
         this.policy = policy;
         this.properties = properties;
         BuildProperties build = buildProperties.getIfAvailable();
@@ -74,6 +84,8 @@ public class TieredStore {
         DataClass dataClass = policy.dataClass(dataClassName);
         ensureBucket(dataClass);
         String key = key(dataClass, channel, name, keyDate.withZoneSameInstant(ZoneOffset.UTC));
+        refuseIfProtected(dataClass, key, "overwrite");
+        S3Client s3 = clients.forClass(dataClass);
         byte[] digest = Sha256.digest(bytes);
         String sha256Hex = HexFormat.of().formatHex(digest);
         Map<String, String> meta = new HashMap<>(metadata);
@@ -89,20 +101,51 @@ public class TieredStore {
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .checksumSHA256(Base64.getEncoder().encodeToString(digest))
                 .metadata(meta)
-                .tagging(tagging(dataClass.tags()))
+                .tagging(tagging(tagsOf(dataClass)))
                 .contentLength((long) bytes.length)
                 .applyMutation(b -> lock(b, Boolean.TRUE.equals(knownBuckets.get(dataClass.bucket()))
                         ? dataClass.objectLock() : null))
                 .build();
         s3.putObject(request, RequestBody.fromBytes(bytes));
         if (request.objectLockMode() != null) {
-            confirmRetention(dataClass.bucket(), key, request);
+            confirmRetention(s3, dataClass.bucket(), key, request);
         }
         return new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256Hex, bytes.length);
     }
 
+    /** The policy's tags plus {@code pinned=false}, which the lifecycle expiry rules match on. */
+    private static Map<String, String> tagsOf(DataClass dataClass) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>(dataClass.tags());
+        tags.putIfAbsent(ObjectProtection.PINNED_TAG, "false");
+        return tags;
+    }
+
+    private void refuseIfProtected(DataClass dataClass, String key, String action) {
+        protection.protection(dataClass, key).ifPresent(reason -> {
+            throw new ObjectProtectedException(dataClass.name() + " object " + key + " is protected (" + reason
+                    + "): " + action + " refused");
+        });
+    }
+
+    /** Deletes an object unless it is on legal hold or pinned (the hub's only delete path). */
+    public void delete(String dataClassName, String key) {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        refuseIfProtected(dataClass, key, "delete");
+        clients.forClass(dataClass).deleteObject(b -> b.bucket(dataClass.bucket()).key(key));
+    }
+
+    /** Legal holds and pins on this store's objects. */
+    public ObjectProtection protection() {
+        return protection;
+    }
+
+    /** The client a data class is written with. */
+    public S3Client client(DataClass dataClass) {
+        return clients.forClass(dataClass);
+    }
+
     static String key(DataClass dataClass, String channel, String name, ZonedDateTime date) {
-        return dataClass.keyLayout()
+        return dataClass.prefix() + dataClass.keyLayout()
                 .replace("{channel}", channel)
                 .replace("{yyyy}", String.format("%04d", date.getYear()))
                 .replace("{MM}", String.format("%02d", date.getMonthValue()))
@@ -125,7 +168,7 @@ public class TieredStore {
      * among them) ignore the object-lock headers of a PUT and only honour PutObjectRetention;
      * setting the same retention again is harmless on AWS S3 and MinIO.
      */
-    private void confirmRetention(String bucket, String key, PutObjectRequest request) {
+    private void confirmRetention(S3Client s3, String bucket, String key, PutObjectRequest request) {
         try {
             if (s3.getObjectRetention(b -> b.bucket(bucket).key(key)).retention() != null) {
                 return;
@@ -160,6 +203,7 @@ public class TieredStore {
         if (knownBuckets.containsKey(bucket)) {
             return;
         }
+        S3Client s3 = clients.forClass(dataClass);
         try {
             s3.headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException missing) {
@@ -168,15 +212,14 @@ public class TieredStore {
             }
             try {
                 // Object lock can only be switched on when a bucket is created (it also turns on versioning).
-                boolean locked = policy.dataClasses().stream()
-                        .anyMatch(c -> c.bucket().equals(bucket) && c.objectLock() != null);
+                boolean locked = policy.classesIn(bucket).stream().anyMatch(DataClass::needsObjectLockBucket);
                 s3.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(locked ? Boolean.TRUE : null));
                 LOG.info("Created bucket {}{}", bucket, locked ? " with object lock" : "");
             } catch (BucketAlreadyOwnedByYouException raced) {
                 LOG.debug("Bucket {} created concurrently", bucket);
             }
         }
-        knownBuckets.put(bucket, dataClass.objectLock() == null || objectLockEnabled(bucket));
+        knownBuckets.put(bucket, dataClass.objectLock() == null || objectLockEnabled(s3, bucket));
     }
 
     /**
@@ -184,7 +227,7 @@ public class TieredStore {
      * cannot be converted here (S3 allows that only at creation or through support), so writes go
      * on without the lock and the gap is logged; the storage-policy reconciliation reports it as drift.
      */
-    private boolean objectLockEnabled(String bucket) {
+    private boolean objectLockEnabled(S3Client s3, String bucket) {
         try {
             ObjectLockEnabled enabled = s3.getObjectLockConfiguration(b -> b.bucket(bucket))
                     .objectLockConfiguration().objectLockEnabled();
