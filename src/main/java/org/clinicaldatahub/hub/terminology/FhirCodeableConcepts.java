@@ -74,7 +74,7 @@ final class FhirCodeableConcepts {
             return;
         }
         CodedValueDecision decision = CodedValueDecision.decide(snapshot.index(), originals, binding.targets());
-        String added = null;
+        List<String> added = new ArrayList<>(2);
         for (CodedValueDecision.Addition addition : decision.additions()) {
             String code = snapshot.bindings().present(addition.targetSystem(), addition.concept().code());
             Coding coding = concept.addCoding().setSystem(addition.targetSystem()).setCode(code);
@@ -87,7 +87,7 @@ final class FhirCodeableConcepts {
                 mapping.addExtension("gemFlags", new StringType(addition.gemFlags().digits()));
             }
             mapping.addExtension("source", new Coding(addition.from().system(), addition.from().code(), null));
-            added = added == null ? code : added;
+            added.add(code);
         }
         recorder.record(location, originals.get(0), decision, added, decision.outcome());
     }

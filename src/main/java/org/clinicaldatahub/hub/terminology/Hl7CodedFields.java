@@ -23,7 +23,7 @@ final class Hl7CodedFields {
 
     /** Receives the decision for each coded value (metrics, work queue, report). */
     interface Recorder {
-        void record(String location, SourceCoding primary, CodedValueDecision decision, String addedCode,
+        void record(String location, SourceCoding primary, CodedValueDecision decision, List<String> addedCodes,
                 MappingOutcome outcome);
     }
 
@@ -88,15 +88,15 @@ final class Hl7CodedFields {
                 addAlternate(segment, binding.field(), rep, 10, originals);
             }
             CodedValueDecision decision = CodedValueDecision.decide(snapshot.index(), originals, binding.targets());
-            String added = null;
+            List<String> added = new ArrayList<>(2);
             MappingOutcome outcome = decision.outcome();
             for (CodedValueDecision.Addition addition : decision.additions()) {
                 String written = write(segment, binding.field(), rep, addition);
                 if (written == null) {
-                    outcome = decision.additions().indexOf(addition) == 0 ? MappingOutcome.NO_FREE_SLOT : outcome;
+                    outcome = added.isEmpty() ? MappingOutcome.NO_FREE_SLOT : outcome;
                     break;
                 }
-                added = added == null ? written : added;
+                added.add(written);
             }
             recorder.record(location, primary, decision, added, outcome);
         }

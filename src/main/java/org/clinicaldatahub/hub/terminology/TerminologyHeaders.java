@@ -5,7 +5,7 @@ public final class TerminologyHeaders {
 
     /** {@link MappingReport#summary()}: each added or reported code with equivalence and GEM flags. */
     public static final String MAPPINGS = "hubTerminologyMappings";
-    /** Number of coded values a standard code was added to. */
+    /** Number of standard codes added. */
     public static final String MAPPED_COUNT = "hubTerminologyMapped";
     /** Number of coded values reported to the unmapped-code work queue. */
     public static final String UNMAPPED_COUNT = "hubTerminologyUnmapped";

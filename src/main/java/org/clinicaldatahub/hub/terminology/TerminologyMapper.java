@@ -57,7 +57,7 @@ public class TerminologyMapper {
     }
 
     private Hl7CodedFields.Recorder recorder(MappingReport report, String source) {
-        return (location, primary, decision, addedCode, outcome) -> {
+        return (location, primary, decision, addedCodes, outcome) -> {
             metrics.count(primary.system(), source, outcome);
             Translation reported = decision.reported();
             SourceCoding reportedSource = decision.reportedSource();
@@ -71,9 +71,11 @@ public class TerminologyMapper {
                 report.add(new MappingReport.FieldResult(location, reportedSource, outcome, reported.targetSystem(), null,
                         null, reported.gemFlags(), reported.candidates()));
             } else if (outcome == MappingOutcome.MAPPED) {
-                CodedValueDecision.Addition first = decision.additions().get(0);
-                report.add(new MappingReport.FieldResult(location, first.from(), outcome, first.targetSystem(), addedCode,
-                        first.equivalence().toCode(), first.gemFlags(), List.of()));
+                for (int i = 0; i < addedCodes.size(); i++) {
+                    CodedValueDecision.Addition addition = decision.additions().get(i);
+                    report.add(new MappingReport.FieldResult(location, addition.from(), outcome, addition.targetSystem(),
+                            addedCodes.get(i), addition.equivalence().toCode(), addition.gemFlags(), List.of()));
+                }
             } else {
                 report.add(new MappingReport.FieldResult(location, primary, outcome, null, null, null, null, List.of()));
             }
