@@ -43,7 +43,8 @@ public class SecurityConfiguration {
                         .csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
                         .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
                         // machine clients authenticate with HTTP basic and send no browser cookie
-                        .ignoringRequestMatchers("/actuator/jolokia/**", "/actuator/hawtio/jolokia/**"));
+                        .ignoringRequestMatchers("/actuator/jolokia/**", "/actuator/hawtio/jolokia/**",
+                                "/api/terminology/**"));
         return http.build();
     }
 }

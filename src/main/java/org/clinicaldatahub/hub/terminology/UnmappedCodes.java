@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -64,6 +65,7 @@ public class UnmappedCodes {
     private final String node;
     private final Clock clock;
 
+    @Autowired
     public UnmappedCodes(TerminologyProperties properties, @Value("${hub.node-id:local}") String node) {
         this(properties.getUnmappedMaxCodes(), node, Clock.systemUTC());
     }
