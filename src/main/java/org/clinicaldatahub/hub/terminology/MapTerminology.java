@@ -4,7 +4,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.Parser;
 import org.apache.camel.Exchange;
@@ -54,13 +57,15 @@ public class MapTerminology implements Processor {
             String encoded;
             String start = text.stripLeading();
             if (start.startsWith("MSH")) {
-                Message message = hl7Parser.parse(text);
+                Message message = parseHl7(text);
                 report = mapper.mapHl7(message);
                 encoded = report.count(MappingOutcome.MAPPED) > 0 ? hl7Parser.encode(message) : null;
             } else if (start.startsWith("{") || start.startsWith("<")) {
                 IParser parser = start.startsWith("{") ? FhirContext.forR4Cached().newJsonParser()
                         : FhirContext.forR4Cached().newXmlParser();
-                IBaseResource resource = parser.parseResource(text);
+                // lenient as ingest is, but silent: HAPI's warnings quote element values (PHI)
+                parser.setParserErrorHandler(new LenientErrorHandler(false));
+                IBaseResource resource = parseFhir(parser, text);
                 report = mapper.mapFhir(resource, source);
                 encoded = report.count(MappingOutcome.MAPPED) > 0 ? parser.encodeResourceToString(resource) : null;
             } else {
@@ -74,6 +79,23 @@ public class MapTerminology implements Processor {
         in.setHeader(TerminologyHeaders.MAPPED_COUNT, report.count(MappingOutcome.MAPPED));
         in.setHeader(TerminologyHeaders.UNMAPPED_COUNT, report.reportedCount());
         in.setHeader(TerminologyHeaders.GENERATION, report.generation());
+    }
+
+    /** Parse errors name the problem's kind only: HAPI's messages can quote message content (PHI). */
+    private Message parseHl7(String text) {
+        try {
+            return hl7Parser.parse(text);
+        } catch (HL7Exception e) {
+            throw new IllegalArgumentException("terminology mapping: the HL7 v2 body does not parse (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static IBaseResource parseFhir(IParser parser, String text) {
+        try {
+            return parser.parseResource(text);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("terminology mapping: the FHIR body does not parse (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     private static Charset charset(String name) {

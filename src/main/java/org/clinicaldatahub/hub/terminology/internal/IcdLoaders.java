@@ -2,7 +2,6 @@ package org.clinicaldatahub.hub.terminology.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ public final class IcdLoaders {
     /** ICD-10-CM order file, official fixed width or the shipped CSV ({@code order_number,code,...}). */
     public static CodeSystemTable icd10cmOrder(Path file, String version) throws IOException {
         Map<String, Concept> concepts = new HashMap<>(150_000);
-        String first = firstLine(file, StandardCharsets.UTF_8);
+        String first = firstLine(file);
         if (first.startsWith("order_number")) {
             try (CsvReader csv = CsvReader.csv(file)) {
                 Map<String, Integer> columns = CsvReader.columns(csv.next());
@@ -85,7 +84,7 @@ public final class IcdLoaders {
     /** CMS GEM ICD-9-CM to ICD-10-CM, official blank-separated text or the shipped CSV. */
     public static ConceptMapTable gemIcd9ToIcd10(Path file, String version, int precedence) throws IOException {
         List<MapRow> rows = new ArrayList<>(30_000);
-        String first = firstLine(file, StandardCharsets.UTF_8);
+        String first = firstLine(file);
         if (first.startsWith("icd9cm")) {
             try (CsvReader csv = CsvReader.csv(file)) {
                 Map<String, Integer> columns = CsvReader.columns(csv.next());
@@ -135,7 +134,7 @@ public final class IcdLoaders {
     /** ICD-9-CM diagnosis titles: CMS {@code CMS32_DESC_LONG_DX.txt} (Latin-1) or the shipped CSV. */
     public static CodeSystemTable icd9cmDescriptions(Path file, String version) throws IOException {
         Map<String, Concept> concepts = new HashMap<>(20_000);
-        String first = firstLine(file, StandardCharsets.UTF_8);
+        String first = firstLine(file);
         if (first.startsWith("icd9cm")) {
             try (CsvReader csv = CsvReader.csv(file)) {
                 Map<String, Integer> columns = CsvReader.columns(csv.next());
@@ -162,7 +161,7 @@ public final class IcdLoaders {
         return new CodeSystemTable(StandardSystems.ICD9CM, version != null ? version : "unknown", file.toString(), concepts);
     }
 
-    static String firstLine(Path file, Charset charset) throws IOException {
+    static String firstLine(Path file) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
             String line = in.readLine();
             return line == null ? "" : line.replace("\u00EF\u00BB\u00BF", "").trim();
