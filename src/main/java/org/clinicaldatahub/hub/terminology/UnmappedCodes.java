@@ -41,7 +41,7 @@ public class UnmappedCodes {
     private static final class Entry {
         final Key key;
         final String display;
-        final Instant firstSeen;
+        volatile Instant firstSeen;
         final LongAdder count = new LongAdder();
         final Set<String> sources = ConcurrentHashMap.newKeySet();
         final AtomicBoolean changed = new AtomicBoolean(true);
@@ -100,6 +100,49 @@ public class UnmappedCodes {
             entry.sources.add(source);
         }
         entry.changed.set(true);
+    }
+
+    /**
+     * Adds an entry as this node published it before a restart (read back from the topic), so
+     * counts survive restarts. Merges with sightings since the start; not published again.
+     */
+    public void restore(UnmappedCode saved) {
+        Key key = new Key(saved.sourceSystem(), saved.code(), saved.targetSystem());
+        Entry entry = entries.get(key);
+        boolean fresh = entry == null;
+        if (fresh) {
+            if (size.get() >= maxCodes) {
+                return;
+            }
+            entry = entries.computeIfAbsent(key, k -> {
+                size.incrementAndGet();
+                return new Entry(k, truncate(saved.display()), saved.firstSeen());
+            });
+            entry.changed.set(false);
+            entry.lastSeen = saved.lastSeen();
+            entry.reason = saved.reason();
+            entry.candidates = saved.candidates();
+            entry.open = saved.open();
+        }
+        entry.count.add(saved.count());
+        if (saved.firstSeen().isBefore(entry.firstSeen)) {
+            entry.firstSeen = saved.firstSeen();
+        }
+        for (String source : saved.sources()) {
+            if (entry.sources.size() < MAX_SOURCES) {
+                entry.sources.add(source);
+            }
+        }
+    }
+
+    /** This node's name, the first part of its Kafka record keys. */
+    public String node() {
+        return node;
+    }
+
+    /** Parses a record value as {@link #toKafkaRecord} wrote it. */
+    static UnmappedCode fromJson(byte[] value) throws java.io.IOException {
+        return JSON.readValue(value, UnmappedCode.class);
     }
 
     /** Entries, most frequent first; only open ones unless {@code includeClosed}. */

@@ -63,6 +63,8 @@ class TerminologyReloadUnderTrafficTest {
     @Autowired
     TerminologyTables tables;
     @Autowired
+    UnmappedCodes unmappedCodes;
+    @Autowired
     TestRestTemplate http;
     @Autowired
     @Qualifier("hl7Parser")
@@ -193,6 +195,15 @@ class TerminologyReloadUnderTrafficTest {
         JsonNode closed = awaitEntry(http.withBasicAuth("admin", "test-password"), true);
         assertThat(closed.get("open").asBoolean()).isFalse();
         assertThat(awaitKafkaRecord(r -> !r.path("open").asBoolean()).get("count").asLong()).isPositive();
+
+        // a restarted node reads its counts back from the compacted topic
+        UnmappedCodes afterRestart = new UnmappedCodes(1000, unmappedCodes.node(), java.time.Clock.systemUTC());
+        TerminologyProperties properties = new TerminologyProperties();
+        properties.setUnmappedTopic(unmappedTopic);
+        new UnmappedCodesRestore(afterRestart, properties, bootstrapServers).restore();
+        UnmappedCode restored = afterRestart.list(true).stream().filter(c -> c.code().equals(newCode)).findFirst().orElseThrow();
+        assertThat(restored.count()).isEqualTo(closed.get("count").asLong());
+        assertThat(restored.open()).isFalse();
 
         String metrics = http.withBasicAuth("admin", "test-password").getForObject("/actuator/prometheus", String.class);
         assertThat(metrics).contains("hub_terminology_codes_total{").contains("outcome=\"mapped\"").contains("outcome=\"unmapped\"")

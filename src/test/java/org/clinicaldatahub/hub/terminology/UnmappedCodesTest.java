@@ -94,6 +94,13 @@ class UnmappedCodesTest {
         assertThat(value.get("count").asLong()).isEqualTo(3);
         assertThat(value.get("firstSeen").asText()).isEqualTo("2026-11-22T10:00:00Z");
         assertThat(value.get("open").asBoolean()).isTrue();
+
+        UnmappedCodes restarted = new UnmappedCodes(10, "node-a", clock);
+        restarted.record(new SourceCoding("urn:x", "C1", "Code one"), unmapped, "OTHER^FAC");
+        restarted.restore(UnmappedCodes.fromJson(exchange.getMessage().getBody(byte[].class)));
+        UnmappedCode merged = restarted.open().get(0);
+        assertThat(merged.count()).as("restored 3 + 1 since the restart").isEqualTo(4);
+        assertThat(merged.sources()).containsExactly("APP^FAC", "OTHER^FAC");
     }
 
     @Test
