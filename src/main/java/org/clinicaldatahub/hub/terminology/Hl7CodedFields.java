@@ -80,8 +80,12 @@ final class Hl7CodedFields {
             String location = segment.getName() + "[" + segmentRepetition + "]-" + binding.field()
                     + (repetitions > 1 ? "(" + (rep + 1) + ")" : "");
             List<SourceCoding> originals = new ArrayList<>(3);
-            SourceCoding primary = coding(code, Terser.get(segment, binding.field(), rep, 2, 1),
-                    Terser.get(segment, binding.field(), rep, 3, 1));
+            String codingSystem = Terser.get(segment, binding.field(), rep, 3, 1);
+            if (trim(codingSystem).isEmpty() && binding.codingSystemField() > 0
+                    && binding.codingSystemField() <= segment.numFields()) {
+                codingSystem = Terser.get(segment, binding.codingSystemField(), 0, 1, 1);
+            }
+            SourceCoding primary = coding(code, Terser.get(segment, binding.field(), rep, 2, 1), codingSystem);
             originals.add(primary);
             addAlternate(segment, binding.field(), rep, 4, originals);
             if (secondAlternate) {

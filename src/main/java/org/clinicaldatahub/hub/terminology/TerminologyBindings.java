@@ -34,8 +34,14 @@ public final class TerminologyBindings {
     public record LocalSystem(String sendingFacility, String codingSystem, String uri) {
     }
 
-    /** An HL7 v2 coded field (CE/CWE) and the systems its codes are mapped to, in order. */
-    public record Hl7Binding(String segment, int field, List<String> targets) {
+    /**
+     * An HL7 v2 coded field (CE/CWE) and the systems its codes are mapped to, in order.
+     *
+     * @param codingSystemField a field of the same segment naming the coding system when the
+     *        coded field has no component 3 (v2.1/v2.2 DG1-3 is a bare code, DG1-2 its coding
+     *        method); 0 for none
+     */
+    public record Hl7Binding(String segment, int field, List<String> targets, int codingSystemField) {
     }
 
     /** A FHIR CodeableConcept element (path as HAPI's FhirTerser reads it) and its target systems. */
@@ -101,7 +107,7 @@ public final class TerminologyBindings {
             if (field < 1 || !segment.matches("[A-Z][A-Z0-9]{2}")) {
                 throw new TerminologyFormatException(origin + ": hl7v2 binding needs a segment name and a field number >= 1");
             }
-            hl7.add(new Hl7Binding(segment, field, targets(node, origin)));
+            hl7.add(new Hl7Binding(segment, field, targets(node, origin), node.path("codingSystemField").asInt(0)));
         }
         List<FhirBinding> fhir = new ArrayList<>();
         for (JsonNode node : list(root, "fhir", origin)) {

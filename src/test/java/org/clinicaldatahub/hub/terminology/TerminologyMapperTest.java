@@ -69,6 +69,17 @@ class TerminologyMapperTest {
     }
 
     @Test
+    void v22BareDiagnosisCodeTakesItsCodingSystemFromTheCodingMethodField() throws Exception {
+        Message message = HL7.parse("MSH|^~\\&|OLD|NORTH|HUB|HUB|198901011200||ADT^A08|O2|P|2.1\r"
+                + "DG1|1|I9|25000|DIABETES MELLITUS\r");
+        MappingReport report = terminology.mapper.mapHl7(message);
+        Segment dg1 = (Segment) message.get("DG1");
+        assertThat(Terser.get(dg1, 3, 0, 1, 1)).isEqualTo("25000");
+        assertThat(Terser.get(dg1, 3, 0, 4, 1)).isEqualTo("E11.9");
+        assertThat(report.summary()).contains("gem=10000");
+    }
+
+    @Test
     void escapedCharactersInDisplaysSurviveTheRoundTrip() throws Exception {
         Message message = HL7.parse("MSH|^~\\&|LAB|NORTH|HUB|HUB|20261122||ORU^R01|E1|P|2.5.1\r"
                 + "OBX|1|NM|HBA1C^HbA1c \\T\\ ratio^L||40|mmol/mol\r");
