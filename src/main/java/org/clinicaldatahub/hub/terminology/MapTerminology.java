@@ -1,0 +1,111 @@
+package org.clinicaldatahub.hub.terminology;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import ca.uhn.hl7v2.parser.Parser;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.clinicaldatahub.hub.HubHeaders;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one-line route step (bean {@code mapTerminology}):
+ * <pre>- bean:
+ *     id: map-terminology
+ *     ref: mapTerminology</pre>
+ * Takes the message body as it comes: an HL7 v2 message (text or bytes in the charset of the
+ * {@code hubCharset} header, or a parsed HAPI {@link Message}) or a FHIR R4 resource or Bundle
+ * (JSON or XML text, bytes, or a parsed resource), maps it with {@link TerminologyMapper}, and
+ * leaves the body in the same form. When nothing was added the body is left untouched byte for
+ * byte. Sets the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7
+ * v2 nor FHIR fails the exchange, so the route's error handling quarantines it.
+ */
+@Component("mapTerminology")
+public class MapTerminology implements Processor {
+
+    private final TerminologyMapper mapper;
+    private final Parser hl7Parser;
+
+    public MapTerminology(TerminologyMapper mapper, @Qualifier("hl7Parser") Parser hl7Parser) {
+        this.mapper = mapper;
+        this.hl7Parser = hl7Parser;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        org.apache.camel.Message in = exchange.getMessage();
+        Object body = in.getBody();
+        String source = in.getHeader(TerminologyHeaders.SOURCE, in.getHeader(HubHeaders.ACTOR, String.class), String.class);
+        MappingReport report;
+        if (body instanceof Message hl7) {
+            report = mapper.mapHl7(hl7);
+        } else if (body instanceof IBaseResource resource) {
+            report = mapper.mapFhir(resource, source);
+        } else {
+            boolean bytes = body instanceof byte[];
+            Charset charset = charset(in.getHeader(HubHeaders.CHARSET, String.class));
+            String text = bytes ? new String((byte[]) body, charset) : in.getMandatoryBody(String.class);
+            String encoded;
+            String start = text.stripLeading();
+            if (start.startsWith("MSH")) {
+                Message message = parseHl7(text);
+                report = mapper.mapHl7(message);
+                encoded = report.count(MappingOutcome.MAPPED) > 0 ? hl7Parser.encode(message) : null;
+            } else if (start.startsWith("{") || start.startsWith("<")) {
+                IParser parser = start.startsWith("{") ? FhirContext.forR4Cached().newJsonParser()
+                        : FhirContext.forR4Cached().newXmlParser();
+                // lenient as ingest is, but silent: HAPI's warnings quote element values (PHI)
+                parser.setParserErrorHandler(new LenientErrorHandler(false));
+                IBaseResource resource = parseFhir(parser, text);
+                report = mapper.mapFhir(resource, source);
+                encoded = report.count(MappingOutcome.MAPPED) > 0 ? parser.encodeResourceToString(resource) : null;
+            } else {
+                throw new IllegalArgumentException("terminology mapping: the body is neither HL7 v2 (MSH) nor FHIR (JSON or XML)");
+            }
+            if (encoded != null) {
+                in.setBody(bytes ? encoded.getBytes(charset) : encoded);
+            }
+        }
+        in.setHeader(TerminologyHeaders.MAPPINGS, report.summary());
+        in.setHeader(TerminologyHeaders.MAPPED_COUNT, report.count(MappingOutcome.MAPPED));
+        in.setHeader(TerminologyHeaders.UNMAPPED_COUNT, report.reportedCount());
+        in.setHeader(TerminologyHeaders.GENERATION, report.generation());
+    }
+
+    /** Parse errors name the problem's kind only: HAPI's messages can quote message content (PHI). */
+    private Message parseHl7(String text) {
+        try {
+            return hl7Parser.parse(text);
+        } catch (HL7Exception e) {
+            throw new IllegalArgumentException("terminology mapping: the HL7 v2 body does not parse (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static IBaseResource parseFhir(IParser parser, String text) {
+        try {
+            return parser.parseResource(text);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("terminology mapping: the FHIR body does not parse (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static Charset charset(String name) {
+        if (name == null || name.isBlank()) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+}

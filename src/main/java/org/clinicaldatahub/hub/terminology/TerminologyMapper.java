@@ -1,0 +1,84 @@
+package org.clinicaldatahub.hub.terminology;
+
+import java.util.List;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The terminology mapper (bean {@code terminologyMapper}): adds the standard code (LOINC for
+ * results, SNOMED CT for problems and findings, ICD-10-CM for diagnoses, per
+ * {@code mappings/terminology-bindings.yaml}) beside the original code of every bound field,
+ * never replacing it. Codes it cannot map go to the {@link UnmappedCodes work queue}; every coded
+ * value is counted in {@link TerminologyMetrics}. Each call maps with one
+ * {@link TerminologySnapshot}, so a reload never splits a message between two table versions.
+ * Routes usually call {@link MapTerminology mapTerminology}, which parses and re-encodes payloads.
+ */
+@Component("terminologyMapper")
+public class TerminologyMapper {
+
+    private final TerminologyTables tables;
+    private final UnmappedCodes unmappedCodes;
+    private final TerminologyMetrics metrics;
+
+    public TerminologyMapper(TerminologyTables tables, UnmappedCodes unmappedCodes, TerminologyMetrics metrics) {
+        this.tables = tables;
+        this.unmappedCodes = unmappedCodes;
+        this.metrics = metrics;
+        tables.onReload(snapshot -> unmappedCodes.closeResolved(snapshot.index()));
+    }
+
+    /** Maps an HL7 v2 message in place; the source for metrics is MSH-3.1^MSH-4.1. */
+    public MappingReport mapHl7(Message message) throws HL7Exception {
+        TerminologySnapshot snapshot = tables.current();
+        MappingReport report = new MappingReport(snapshot.generation());
+        new Hl7CodedFields(snapshot, recorder(report, Hl7CodedFields.sender(message))).map(message);
+        return report;
+    }
+
+    /** Maps a FHIR R4 resource (or every resource of a Bundle) in place. */
+    public MappingReport mapFhir(IBaseResource resource, String source) {
+        TerminologySnapshot snapshot = tables.current();
+        MappingReport report = new MappingReport(snapshot.generation());
+        new FhirCodeableConcepts(snapshot, recorder(report, source)).map(resource);
+        return report;
+    }
+
+    /** One translation with the current tables; records nothing (for look-ups and tools). */
+    public Translation translate(String sourceSystem, String code, String targetSystem) {
+        return tables.current().index().translate(sourceSystem, code, targetSystem);
+    }
+
+    /** A concept of a loaded code system, or null. */
+    public Concept concept(String system, String code) {
+        return tables.current().index().concept(system, code);
+    }
+
+    private Hl7CodedFields.Recorder recorder(MappingReport report, String source) {
+        return (location, primary, decision, addedCodes, outcome) -> {
+            metrics.count(primary.system(), source, outcome);
+            Translation reported = decision.reported();
+            SourceCoding reportedSource = decision.reportedSource();
+            if (outcome == MappingOutcome.NO_FREE_SLOT) {
+                CodedValueDecision.Addition first = decision.additions().get(0);
+                reported = Translation.of(MappingOutcome.NO_FREE_SLOT, first.targetSystem(), List.of(first.concept().code()));
+                reportedSource = primary;
+            }
+            if (outcome.reported()) {
+                unmappedCodes.record(reportedSource, reported, source);
+                report.add(new MappingReport.FieldResult(location, reportedSource, outcome, reported.targetSystem(), null,
+                        null, reported.gemFlags(), reported.candidates()));
+            } else if (outcome == MappingOutcome.MAPPED) {
+                for (int i = 0; i < addedCodes.size(); i++) {
+                    CodedValueDecision.Addition addition = decision.additions().get(i);
+                    report.add(new MappingReport.FieldResult(location, addition.from(), outcome, addition.targetSystem(),
+                            addedCodes.get(i), addition.equivalence().toCode(), addition.gemFlags(), List.of()));
+                }
+            } else {
+                report.add(new MappingReport.FieldResult(location, primary, outcome, null, null, null, null, List.of()));
+            }
+        };
+    }
+}
