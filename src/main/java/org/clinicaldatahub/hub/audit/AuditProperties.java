@@ -72,7 +72,7 @@ public class AuditProperties {
      * parsing) by calling {@code auditRecorder.recordStep(*, 'received')}; for every other route
      * the event notifier records the receipt when the exchange is created.
      */
-    private java.util.List<String> routesRecordingOwnReceipts = java.util.List.of("hl7-inbound-mllp");
+    private java.util.List<String> routesRecordingOwnReceipts = java.util.List.of("hl7-inbound-mllp", "dicom-inbound-cstore");
 
     public java.util.List<String> getRoutesRecordingOwnReceipts() {
         return routesRecordingOwnReceipts;

@@ -1,5 +1,8 @@
 package org.clinicaldatahub.hub.storage;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -7,6 +10,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -21,6 +25,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -43,6 +50,8 @@ public class TieredStore {
     private final String hubVersion;
     private final Clock clock;
     private final Map<String, Boolean> knownBuckets = new ConcurrentHashMap<>();
+    private volatile long multipartThreshold = 64L << 20;
+    private volatile long multipartPartSize = 16L << 20;
 
     /** With one client for every data class. */
     public TieredStore(S3Client s3, StoragePolicy policy, StorageProperties properties,
@@ -142,6 +151,85 @@ public class TieredStore {
     /** The client a data class is written with. */
     public S3Client client(DataClass dataClass) {
         return clients.forClass(dataClass);
+    }
+
+    /**
+     * Stores a file as {@code name} in the data class (key from the class's layout), streaming it
+     * from disk: one PUT up to {@code multipartThreshold} bytes, a multipart upload above.
+     *
+     * @param sha256Hex SHA-256 of the file, computed by the caller while it wrote the file
+     */
+    public StoredObject putFile(String dataClassName, String channel, String name, Path file, String sha256Hex,
+            Map<String, String> metadata) throws IOException {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        String key = key(dataClass, channel, name, ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC));
+        return putFileAtKey(dataClassName, key, channel, file, sha256Hex, metadata);
+    }
+
+    /**
+     * Stores a file under an explicit key in the data class's bucket, with its storage class, tags
+     * and provenance metadata. For channels whose natural key is the whole identity of the object
+     * (DICOM: Study/Series/SOP Instance UID), so that a resend on any day lands on the same key.
+     */
+    public StoredObject putFileAtKey(String dataClassName, String key, String channel, Path file, String sha256Hex,
+            Map<String, String> metadata) throws IOException {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        ensureBucket(dataClass);
+        refuseIfProtected(dataClass, key, "overwrite");
+        S3Client s3 = clients.forClass(dataClass);
+        long size = Files.size(file);
+        Map<String, String> meta = new HashMap<>(metadata);
+        meta.put("sha256", sha256Hex);
+        meta.put("channel", channel);
+        meta.put("hub-version", hubVersion);
+        meta.put("data-class", dataClass.name());
+        meta.putIfAbsent("source-system", "unknown");
+        if (size <= multipartThreshold) {
+            PutObjectRequest request = PutObjectRequest.builder()
+                    .bucket(dataClass.bucket())
+                    .key(key)
+                    .storageClass(dataClass.storageClass())
+                    .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                    .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha256Hex)))
+                    .metadata(meta)
+                    .tagging(tagging(tagsOf(dataClass)))
+                    .contentLength(size)
+                    .applyMutation(b -> lock(b, Boolean.TRUE.equals(knownBuckets.get(dataClass.bucket()))
+                            ? dataClass.objectLock() : null))
+                    .build();
+            s3.putObject(request, RequestBody.fromFile(file));
+        } else {
+            MultipartUpload.upload(s3, dataClass, key, file, size, multipartPartSize, meta, tagging(tagsOf(dataClass)));
+        }
+        return new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256Hex, size);
+    }
+
+    /** The {@code sha256} metadata of the object at {@code key}, or empty when there is none. */
+    public Optional<String> storedSha256(String dataClassName, String key) {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        ensureBucket(dataClass);
+        try {
+            HeadObjectResponse head = clients.forClass(dataClass).headObject(h -> h.bucket(dataClass.bucket()).key(key));
+            return Optional.ofNullable(head.metadata().get("sha256"));
+        } catch (NoSuchKeyException missing) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The bucket of a data class. */
+    public String bucketOf(String dataClassName) {
+        return policy.dataClass(dataClassName).bucket();
+    }
+
+    /** Objects larger than this go up in parts (default 64 MiB). */
+    public void setMultipart(long threshold, long partSize) {
+        this.multipartThreshold = threshold;
+        this.multipartPartSize = Math.max(5L << 20, partSize);
     }
 
     static String key(DataClass dataClass, String channel, String name, ZonedDateTime date) {

@@ -1,0 +1,143 @@
+package org.clinicaldatahub.hub.dicom;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.clinicaldatahub.hub.HubHeaders;
+import org.clinicaldatahub.hub.audit.AuditEvent;
+import org.clinicaldatahub.hub.audit.AuditRecorder;
+import org.clinicaldatahub.hub.audit.AuditRef;
+import org.clinicaldatahub.hub.audit.AuditStep;
+import org.clinicaldatahub.hub.storage.StoredObject;
+import org.clinicaldatahub.hub.storage.TieredStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The bean {@code dicomInstanceStore}: puts a received instance (the exchange body, a
+ * {@link ReceivedInstance}) into its data class under its natural key
+ * ({@code hub.dicom.key-layout}, Study/Series/SOP Instance UID), skips the write when the same
+ * bytes are already there, and spools it locally when the object store is unreachable. Records
+ * the {@code stored} audit event with bucket, key and SHA-256.
+ */
+public final class DicomInstanceStore {
+
+    /** Header keeping the instance while the body becomes the event. */
+    public static final String INSTANCE_HEADER = "hubDicomInstance";
+    private static final Logger LOG = LoggerFactory.getLogger(DicomInstanceStore.class);
+
+    private final TieredStore tieredStore;
+    private final DicomSpool spool;
+    private final AuditRecorder auditRecorder;
+    private final String dataClass;
+    private final String keyLayout;
+
+    public DicomInstanceStore(TieredStore tieredStore, DicomSpool spool, AuditRecorder auditRecorder,
+            DicomProperties properties) {
+        this.tieredStore = tieredStore;
+        this.spool = spool;
+        this.auditRecorder = auditRecorder;
+        this.dataClass = properties.getDataClass();
+        this.keyLayout = properties.getKeyLayout();
+    }
+
+    /** Stores the instance of a C-STORE; spools it when the store is unreachable. */
+    public void store(Exchange exchange) throws IOException {
+        ReceivedInstance instance = instance(exchange);
+        String key = instance.objectKey(keyLayout);
+        try {
+            put(exchange, instance, key);
+        } catch (SdkClientException | S3Exception e) {
+            if (e instanceof S3Exception s3 && s3.statusCode() < 500) {
+                throw e;
+            }
+            LOG.warn("object store unreachable ({}): instance spooled locally", e.getClass().getSimpleName());
+            ReceivedInstance spooled = spool.keep(instance, key);
+            Message message = exchange.getMessage();
+            message.setHeader(INSTANCE_HEADER, spooled);
+            message.setHeader(DicomHeaders.SPOOLED, Boolean.TRUE);
+            message.setHeader(HubHeaders.OBJECT_KEY, key);
+            message.setHeader(HubHeaders.SHA256, instance.sha256());
+            AuditRecorder.remember(exchange, auditRecorder.record(storedEvent(exchange, instance, "", key)
+                    .reason("DICOM_SPOOLED")));
+        }
+    }
+
+    /** Uploads a spooled instance (drain route); throws while the store is still unreachable. */
+    public void upload(Exchange exchange) throws IOException {
+        ReceivedInstance instance = instance(exchange);
+        put(exchange, instance, instance.objectKey(keyLayout));
+    }
+
+    /** True when the object store answers (used by the drain route before it tries). */
+    public boolean storeReachable() {
+        try {
+            tieredStore.storedSha256(dataClass, keyLayout.replace("{study}", "0").replace("{series}", "0")
+                    .replace("{instance}", "reachability-probe"));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void put(Exchange exchange, ReceivedInstance instance, String key) throws IOException {
+        Optional<String> existing = tieredStore.storedSha256(dataClass, key);
+        StoredObject stored;
+        boolean alreadyStored = existing.isPresent() && existing.get().equals(instance.sha256());
+        if (alreadyStored) {
+            stored = new StoredObject(dataClass, tieredStore.bucketOf(dataClass), key, instance.sha256(),
+                    Files.size(instance.file()));
+        } else {
+            stored = tieredStore.putFileAtKey(dataClass, key, DicomAudit.ROUTE, instance.file(), instance.sha256(),
+                    provenance(instance));
+        }
+        Message message = exchange.getMessage();
+        message.setHeader(INSTANCE_HEADER, instance);
+        message.setHeader(DicomHeaders.ALREADY_STORED, alreadyStored);
+        message.setHeader(HubHeaders.BUCKET, stored.bucket());
+        message.setHeader(HubHeaders.OBJECT_KEY, stored.key());
+        message.setHeader(HubHeaders.SHA256, stored.sha256());
+        AuditEvent.Builder event = storedEvent(exchange, instance, stored.bucket(), stored.key());
+        if (alreadyStored) {
+            event.reason("DICOM_ALREADY_STORED");
+        }
+        AuditRecorder.remember(exchange, auditRecorder.record(event));
+    }
+
+    private static ReceivedInstance instance(Exchange exchange) {
+        ReceivedInstance instance = exchange.getMessage().getHeader(INSTANCE_HEADER, ReceivedInstance.class);
+        return instance != null ? instance : exchange.getMessage().getBody(ReceivedInstance.class);
+    }
+
+    private static Map<String, String> provenance(ReceivedInstance instance) {
+        return Map.of("source-system", DicomAudit.printable(instance.callingAeTitle()),
+                "sop-class-uid", instance.sopClassUid(),
+                "transfer-syntax-uid", instance.transferSyntaxUid(),
+                "modality", instance.modality() == null ? "" : DicomAudit.printable(instance.modality()));
+    }
+
+    private static AuditEvent.Builder storedEvent(Exchange exchange, ReceivedInstance instance, String bucket,
+            String key) {
+        AuditEvent.Builder event = AuditEvent.builder(AuditStep.STORED).route(DicomAudit.ROUTE)
+                .ref(AuditRef.CHANNEL, DicomAudit.ROUTE)
+                .ref(AuditRef.BUCKET, bucket)
+                .ref(AuditRef.OBJECT_KEY, key)
+                .ref(AuditRef.SOP_INSTANCE_UID, instance.sopInstanceUid())
+                .ref(AuditRef.STUDY_INSTANCE_UID, instance.studyInstanceUid())
+                .ref(AuditRef.PATIENT_PSEUDONYM, instance.patientPseudonym())
+                .ref(AuditRef.EXCHANGE_ID, exchange.getExchangeId())
+                .checksum(instance.sha256());
+        String actor = DicomAudit.printable(instance.callingAeTitle());
+        if (!actor.isEmpty()) {
+            event.actor(actor);
+        }
+        return event;
+    }
+}

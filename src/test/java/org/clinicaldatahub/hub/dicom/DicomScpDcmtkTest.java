@@ -1,0 +1,157 @@
+package org.clinicaldatahub.hub.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.clinicaldatahub.hub.dicom.data.FileMetaInformation;
+import org.clinicaldatahub.hub.dicom.data.TransferSyntax;
+import org.clinicaldatahub.hub.dicom.net.AcceptorPolicy;
+import org.clinicaldatahub.hub.dicom.net.AssociationInfo;
+import org.clinicaldatahub.hub.dicom.net.AssociationMonitor;
+import org.clinicaldatahub.hub.dicom.net.CallerRule;
+import org.clinicaldatahub.hub.dicom.net.DicomServer;
+import org.clinicaldatahub.hub.dicom.net.DimseStatus;
+import org.clinicaldatahub.hub.dicom.net.HubImplementation;
+import org.clinicaldatahub.hub.dicom.net.DicomScu;
+import org.clinicaldatahub.hub.dicom.support.Dcmtk;
+import org.clinicaldatahub.hub.dicom.support.SyntheticCt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SCP's network layer and streaming receiver against DCMTK's echoscu and storescu, without
+ * the Spring context: every transfer syntax arrives byte-identical in the data-set part of the
+ * Part 10 file the hub writes, and dcmdump reads that file.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DicomScpDcmtkTest {
+
+    @TempDir
+    static Path dir;
+    private DicomServer server;
+    private int port;
+    private final Map<String, ReceivedInstance> received = new ConcurrentHashMap<>();
+    private final List<String> events = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws IOException {
+        assumeTrue(Dcmtk.available(), "DCMTK (apt-get install dcmtk) is required");
+        DicomInstanceReceiver receiver = new DicomInstanceReceiver(dir.resolve("incoming"),
+                new HmacPatientPseudonyms("test-key"));
+        AcceptorPolicy policy = new AcceptorPolicy("HUB", List.of(CallerRule.parse("*@localhost")),
+                StorageSopClasses.load(null).keySet(),
+                TransferSyntax.known().stream().map(TransferSyntax::uid).toList(), 65536,
+                HubImplementation.CLASS_UID, HubImplementation.VERSION_NAME, 5000, 10000, 10);
+        server = new DicomServer(policy, (request, dataSet) -> {
+            try {
+                ReceivedInstance instance = receiver.receive(request, dataSet);
+                received.put(instance.sopInstanceUid(), instance);
+                return DimseStatus.OK;
+            } catch (InstanceRejectedException e) {
+                return e.status();
+            }
+        }, new AssociationMonitor() {
+            @Override
+            public synchronized void rejected(AssociationInfo a, String reason) {
+                events.add("rejected " + reason);
+            }
+
+            @Override
+            public synchronized void aborted(AssociationInfo a, String reason) {
+                events.add("aborted " + reason);
+            }
+        });
+        port = server.listen(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void echoscuGetsSuccess() throws Exception {
+        Dcmtk.Result result = Dcmtk.run("echoscu", "-v", "-aet", "MODALITY", "-aec", "HUB", "localhost",
+                Integer.toString(port));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("Received Echo Response (Success)");
+    }
+
+    /**
+     * Every transfer syntax through storescu, except the file with undefined sequence and item
+     * lengths: storescu re-encodes that one with defined lengths on the way, so the hub's own SCU
+     * sends it, byte for byte as in the file.
+     */
+    @Test
+    void everyTransferSyntaxArrivesByteIdenticalInTheDataSetPart() throws Exception {
+        List<Path> files = Dcmtk.testInstances(dir.resolve("in"), "7001");
+        for (Path file : files) {
+            FileMetaInformation sent = readMeta(file);
+            if (file.getFileName().toString().contains("undefined-lengths")) {
+                try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
+                        DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())),
+                        65536, 10000)) {
+                    assertThat(scu.store(file).code()).isZero();
+                    scu.release();
+                }
+            } else {
+                Dcmtk.Result result = Dcmtk.run("storescu", "-v", "-R", Dcmtk.storescuProposal(sent.transferSyntaxUid()),
+                        "-aet", "MODALITY", "-aec", "HUB", "localhost", Integer.toString(port), file.toString());
+                assertThat(result.exitCode()).as(file.getFileName() + ":\n" + result.output()).isZero();
+                assertThat(result.output()).as(file.getFileName().toString())
+                        .contains("Received Store Response (Success)");
+            }
+            ReceivedInstance instance = received.get(sent.mediaStorageSopInstanceUid());
+            assertThat(instance).as(file.getFileName().toString()).isNotNull();
+            assertThat(instance.transferSyntaxUid()).isEqualTo(sent.transferSyntaxUid());
+            assertThat(sha256(dataSet(instance.file(), instance.dataSetOffset()))).as(file.getFileName().toString())
+                    .isEqualTo(sha256(dataSet(file, dataSetOffset(file))));
+            assertThat(instance.studyInstanceUid()).isEqualTo(SyntheticCt.studyUid("7001"));
+            assertThat(instance.seriesInstanceUid()).isEqualTo(SyntheticCt.seriesUid("7001"));
+            assertThat(instance.modality()).isEqualTo("CT");
+            assertThat(instance.patientPseudonym()).hasSize(64).doesNotContain(SyntheticCt.FAKE_PATIENT_ID);
+            assertThat(instance.sha256()).isEqualTo(sha256(Files.readAllBytes(instance.file())));
+            Dcmtk.Result dump = Dcmtk.run("dcmdump", "-q", instance.file().toString());
+            assertThat(dump.exitCode()).as(dump.output()).isZero();
+            assertThat(dump.output()).as(file.getFileName().toString()).doesNotContainIgnoringCase("error");
+        }
+        assertThat(received).hasSize(files.size());
+    }
+
+    static String sha256(byte[] bytes) {
+        return org.clinicaldatahub.hub.storage.Sha256.hex(bytes);
+    }
+
+    private static FileMetaInformation readMeta(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return FileMetaInformation.readFrom(in);
+        }
+    }
+
+    static long dataSetOffset(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        long groupLength = (bytes[140] & 0xFF) | (bytes[141] & 0xFF) << 8 | (bytes[142] & 0xFF) << 16
+                | (bytes[143] & 0xFFL) << 24;
+        return 144 + groupLength;
+    }
+
+    static byte[] dataSet(Path file, long offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return java.util.Arrays.copyOfRange(bytes, (int) offset, bytes.length);
+    }
+}
