@@ -2,17 +2,9 @@ package org.clinicaldatahub.hub.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Command line verification of an audit trail, local segments or the WORM bucket, without Spring:
@@ -88,7 +80,8 @@ public final class AuditVerifyCommand {
             return USAGE;
         }
         if (bucket != null) {
-            return verifyBucket(bucket, endpoint, prefix, region, publicKey, openTail, out, err);
+            // in a class of its own so that --dir works with only the hub's own classes on the class path
+            return AuditBucketVerification.run(bucket, endpoint, prefix, region, publicKey, openTail, out, err);
         }
         try {
             AuditVerificationResult result = new AuditVerifier(publicKey).allowOpenTail(openTail).verify(dir);
@@ -96,40 +89,6 @@ public final class AuditVerifyCommand {
             return result.intact() ? INTACT : TAMPERED;
         } catch (IOException e) {
             err.println("ERROR: cannot read segments: " + e.getMessage());
-            return USAGE;
-        }
-    }
-
-    private static int verifyBucket(String bucket, String endpoint, String prefix, String region, PublicKey publicKey,
-            boolean openTail, PrintStream out, PrintStream err) {
-        S3ClientBuilder builder = S3Client.builder().region(Region.of(region)).forcePathStyle(true);
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        String accessKey = System.getenv("HUB_S3_ACCESS_KEY");
-        String secretKey = System.getenv("HUB_S3_SECRET_KEY");
-        if (accessKey != null && secretKey != null) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
-        }
-        try (S3Client s3 = builder.build()) {
-            return verifyBucket(s3, bucket, prefix, publicKey, openTail, out, err);
-        }
-    }
-
-    /** Verifies the batches shipped under {@code prefix} in {@code bucket}; returns the exit code. */
-    static int verifyBucket(S3Client s3, String bucket, String prefix, PublicKey publicKey, boolean openTail,
-            PrintStream out, PrintStream err) {
-        try {
-            List<AuditSegment> segments = AuditBucketSegments.read(s3, bucket, prefix);
-            if (segments.isEmpty()) {
-                err.println("ERROR: no audit batches under s3://" + bucket + "/" + prefix);
-                return TAMPERED;
-            }
-            AuditVerificationResult result = new AuditVerifier(publicKey).allowOpenTail(openTail).verify(segments);
-            out.println(result.summary());
-            return result.intact() ? INTACT : TAMPERED;
-        } catch (IOException | SdkException e) {
-            err.println("ERROR: cannot read the audit bucket: " + e.getClass().getSimpleName());
             return USAGE;
         }
     }

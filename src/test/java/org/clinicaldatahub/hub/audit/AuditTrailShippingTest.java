@@ -83,7 +83,7 @@ class AuditTrailShippingTest {
             }
         }
         long recorded = recorder.log().lastSeq();
-        assertThat(recorded).isGreaterThan(before + 100);
+        assertThat(recorded).as("received and published per message").isGreaterThanOrEqualTo(before + 100);
         awaitShipped(recorded, Duration.ofSeconds(60));
 
         String bucket = store.policy().dataClass("audit").bucket();
@@ -101,7 +101,7 @@ class AuditTrailShippingTest {
 
         // the node is still running, so the shipped trail ends in an interval checkpoint (open tail)
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = AuditVerifyCommand.verifyBucket(s3, bucket, "audit/", AuditSigningKeys.readPublicKey(
+        int exit = AuditBucketVerification.verify(s3, bucket, "audit/", AuditSigningKeys.readPublicKey(
                 properties.resolvedPublicKeyFile()), true, new PrintStream(out), new PrintStream(out));
         assertThat(exit).as(out.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK");

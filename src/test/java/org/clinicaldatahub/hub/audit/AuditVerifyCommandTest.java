@@ -62,7 +62,7 @@ class AuditVerifyCommandTest {
         Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
         assertThat(run("--dir", segments.toString(), "--public-key", notAKey.toString())).isEqualTo(2);
         assertThat(run("--dir", segments.toString(), "--public-key", publicKey.toString(), "--fix-it")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: AuditVerifyCommand");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: audit verify");
         assertThat(out()).isEmpty();
     }
 

@@ -23,6 +23,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.clinicaldatahub.hub.hl7.support.Ack;
 import org.clinicaldatahub.hub.hl7.support.MllpClient;
 import org.clinicaldatahub.hub.hl7.support.SyntheticHl7;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,6 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @ActiveProfiles("test")
+@Tag("own-hub-context") // TLS on changes the listener: a JVM of its own (pom: own-hub-context)
 class Hl7MllpTlsTest {
 
     private static final String PASSWORD = "tls-test-password";
@@ -47,11 +49,6 @@ class Hl7MllpTlsTest {
     @DynamicPropertySource
     static void tlsListener(DynamicPropertyRegistry registry) throws Exception {
         createSelfSignedKeystore();
-        int port = Integer.parseInt(System.getProperty("hub.hl7.mllp-port", "12575")) + 1;
-        registry.add("hub.hl7.mllp-port", () -> port);
-        // a second hub context in the test JVM: one writer per audit log, so a log of its own
-        registry.add("hub.audit.data-dir", () -> "target/test-data/tls-context");
-        registry.add("hub.audit.node-id", () -> "tls-test");
         registry.add("hub.hl7.tls.enabled", () -> "true");
         registry.add("hub.hl7.tls.keystore-path", KEYSTORE::toString);
         registry.add("hub.hl7.tls.keystore-password", () -> PASSWORD);
