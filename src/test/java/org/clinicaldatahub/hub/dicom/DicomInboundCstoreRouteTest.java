@@ -47,6 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -60,8 +61,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Kafka broker, the audit trail; then every kind of bad peer, each refused or aborted correctly,
  * audited, nothing partial stored, and the next association still working.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "hub.dicom.allowed-callers=MODALITY@localhost,STORESCU@localhost,ECHOSCU@localhost")
+// the test profile allows MODALITY, STORESCU and ECHOSCU only: one context for all hub tests, since
+// a second one in the same JVM would share the audit log, the Kafka groups and the embedded servers
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
