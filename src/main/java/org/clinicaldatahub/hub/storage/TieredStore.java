@@ -206,11 +206,24 @@ public class TieredStore {
 
     /** The {@code sha256} metadata of the object at {@code key}, or empty when there is none. */
     public Optional<String> storedSha256(String dataClassName, String key) {
+        return stored(dataClassName, key).map(StoredObject::sha256);
+    }
+
+    /**
+     * The object at {@code key} as stored: its {@code sha256} metadata and its size (content
+     * length), or empty when there is none or it has no {@code sha256} metadata. A caller that
+     * skips a write because "the same bytes are already there" compares both: the metadata is
+     * what the writer claimed, the size is what the store holds.
+     */
+    public Optional<StoredObject> stored(String dataClassName, String key) {
         DataClass dataClass = policy.dataClass(dataClassName);
         ensureBucket(dataClass);
         try {
             HeadObjectResponse head = clients.forClass(dataClass).headObject(h -> h.bucket(dataClass.bucket()).key(key));
-            return Optional.ofNullable(head.metadata().get("sha256"));
+            String sha256 = head.metadata().get("sha256");
+            return sha256 == null ? Optional.empty()
+                    : Optional.of(new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256,
+                            head.contentLength() == null ? -1 : head.contentLength()));
         } catch (NoSuchKeyException missing) {
             return Optional.empty();
         } catch (S3Exception e) {
