@@ -45,6 +45,7 @@ public class RunFolderScanner {
     private record Observation(long size, long modified, Instant since) {
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
     public RunFolderScanner(GenomicsProperties properties, GenomicsMetrics metrics) {
         this(properties, metrics, Clock.systemUTC());
     }
