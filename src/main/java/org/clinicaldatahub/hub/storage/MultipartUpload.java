@@ -170,7 +170,7 @@ public final class MultipartUpload {
                 String checksum = Base64.getEncoder().encodeToString(partDigest(buffer.array(), (int) length));
                 Part existing = onServer.get(number);
                 if (existing != null && existing.size() != null && existing.size() == length
-                        && checksum.equals(existing.checksumSHA256())) {
+                        && sameContent(existing, checksum, buffer.array(), (int) length)) {
                     completed.add(CompletedPart.builder().partNumber(number).eTag(existing.eTag())
                             .checksumSHA256(checksum).build());
                     resumed++;
@@ -215,6 +215,22 @@ public final class MultipartUpload {
         s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
                 .multipartUpload(m -> m.parts(completed)));
         return new Result(sha256Hex, md5Hex, size, partCount, resumed);
+    }
+
+    /**
+     * Whether a part the server already has holds these bytes: by its SHA-256 checksum, or, from
+     * servers that list parts without checksums, by its ETag (the part's MD5 on S3 without SSE-KMS).
+     */
+    private static boolean sameContent(Part existing, String sha256Base64, byte[] bytes, int length) {
+        if (existing.checksumSHA256() != null) {
+            return sha256Base64.equals(existing.checksumSHA256());
+        }
+        if (existing.eTag() == null) {
+            return false;
+        }
+        MessageDigest md5 = md5();
+        md5.update(bytes, 0, length);
+        return existing.eTag().replace("\"", "").equalsIgnoreCase(HexFormat.of().formatHex(md5.digest()));
     }
 
     static void verify(String algorithm, String expected, String actual, Path file) throws ChecksumMismatchException {
@@ -283,10 +299,11 @@ public final class MultipartUpload {
         } catch (NoSuchUploadException gone) {
             return null;
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return null;
-            }
-            throw e;
+            // 404: completed or aborted meanwhile; anything else (some S3-compatible servers cannot
+            // list the parts of an upload begun before they restarted): start over cleanly
+            LOG.warn("Cannot list the parts of the journaled upload to {} (HTTP {}); starting it over", key, e.statusCode());
+            abortQuietly(s3, bucket, key, uploadId, UploadJournal.NONE);
+            return null;
         }
     }
 
