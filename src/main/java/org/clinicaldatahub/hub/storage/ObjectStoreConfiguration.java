@@ -39,15 +39,15 @@ public class ObjectStoreConfiguration {
                 properties.getReconcile().getMode(), audit);
     }
 
-    /** Buckets made and brought in line with the policy once the hub is up, so a misconfigured store shows at start-up. */
+    /**
+     * Buckets made and brought in line with the policy before any channel or the audit shipper
+     * writes (versioning, object lock and default retention apply to what is written after them),
+     * so a misconfigured store also shows at start-up.
+     */
     @Bean
-    org.springframework.boot.ApplicationRunner reconcileStoragePolicy(StoragePolicyReconciliation reconciliation,
+    StoragePolicyStartupReconciliation reconcileStoragePolicyAtStartup(StoragePolicyReconciliation reconciliation,
             StorageProperties properties) {
-        return args -> {
-            if (properties.getReconcile().isAtStartup()) {
-                reconciliation.reconcile();
-            }
-        };
+        return new StoragePolicyStartupReconciliation(reconciliation, properties.getReconcile().isAtStartup());
     }
 
     /** {@code hub.storage.policy.drift}: differences the last reconciliation left in place. */
