@@ -46,7 +46,7 @@ public final class DicomDeidProfile {
 
     record File(String name, String actionTable, String iodAttributeTypes, Options options,
             Map<String, String> dummyValues, String cleanedTextMarker, List<SafePrivate> safePrivateAttributes,
-            BurnedInText burnedInText) {
+            Map<String, String> localRules, BurnedInText burnedInText) {
     }
 
     /** A safe private element: (group, creator, element within the block). */
@@ -60,13 +60,16 @@ public final class DicomDeidProfile {
     private final String cleanedTextMarker;
     private final Set<SafePrivateKey> safePrivate;
     private final BurnedInText burnedInText;
+    private final Map<Integer, Action> localRules;
     private final ConfidentialityProfileTable table;
     private final IodAttributeTypes iodTypes;
 
     private DicomDeidProfile(String name, Set<DeidOption> options, Longitudinal longitudinal,
             Map<Vr, String> dummyValues, String cleanedTextMarker, Set<SafePrivateKey> safePrivate,
-            BurnedInText burnedInText, ConfidentialityProfileTable table, IodAttributeTypes iodTypes) {
+            BurnedInText burnedInText, Map<Integer, Action> localRules, ConfidentialityProfileTable table,
+            IodAttributeTypes iodTypes) {
         this.name = name;
+        this.localRules = Map.copyOf(localRules);
         this.options = Collections.unmodifiableSet(options);
         this.longitudinal = longitudinal;
         this.dummyValues = Map.copyOf(dummyValues);
@@ -123,8 +126,17 @@ public final class DicomDeidProfile {
                         data.burnedInText().modalities() == null ? List.of() : data.burnedInText().modalities(),
                         data.burnedInText().sopClasses() == null ? List.of() : data.burnedInText().sopClasses(),
                         data.burnedInText().trustDeclaredNo());
+        Map<Integer, Action> local = new HashMap<>();
+        (data.localRules() == null ? Map.<String, String>of() : data.localRules()).forEach((tag, action) -> {
+            int parsed = ProfileYaml.tag(tag);
+            if (table.rowFor(parsed) != null) {
+                throw new IllegalArgumentException(file + ": local rule for " + tag
+                        + " overrides Table E.1-1; choose an option instead");
+            }
+            local.put(parsed, Action.valueOf(action.trim()));
+        });
         return new DicomDeidProfile(data.name(), options, longitudinal, dummies,
-                data.cleanedTextMarker() == null ? "***" : data.cleanedTextMarker(), safe, burnedIn, table,
+                data.cleanedTextMarker() == null ? "***" : data.cleanedTextMarker(), safe, burnedIn, local, table,
                 iodTypes);
     }
 
@@ -145,7 +157,7 @@ public final class DicomDeidProfile {
                 : copy.contains(DeidOption.RETAIN_LONGITUDINAL_MODIFIED_DATES) ? Longitudinal.MODIFIED_DATES
                 : Longitudinal.OFF;
         return new DicomDeidProfile(name, copy, temporal, dummyValues, cleanedTextMarker, safePrivate, burnedInText,
-                table, iodTypes);
+                localRules, table, iodTypes);
     }
 
     /**
@@ -163,6 +175,14 @@ public final class DicomDeidProfile {
             }
         }
         return iodTypes.resolve(fromOption != null ? fromOption : code, sopClassUid, tag);
+    }
+
+    /**
+     * The action for a standard attribute Table E.1-1 does not list: the profile's local rule, else
+     * K (PS3.15 E.1.1: the table lists what the profile changes).
+     */
+    public Action actionForUnlisted(int tag) {
+        return localRules.getOrDefault(tag, Action.K);
     }
 
     boolean isSafePrivate(int group, String creator, int elementInBlock) {

@@ -144,7 +144,7 @@ final class InstanceRewrite {
             return;
         }
         ConfidentialityProfileTable.Row row = profile.table().rowFor(tag);
-        Action action = row == null ? Action.K : profile.actionFor(row, survey.sopClassUid(), tag);
+        Action action = row == null ? profile.actionForUnlisted(tag) : profile.actionFor(row, survey.sopClassUid(), tag);
         if (row != null && row.mask() != -1 && action == Action.C) {
             // curve and overlay data are bitmaps and binary curves: nothing to clean them with
             action = Action.X;
@@ -235,7 +235,7 @@ final class InstanceRewrite {
             return false;
         }
         ConfidentialityProfileTable.Row row = profile.table().rowFor(tag);
-        Action action = row == null ? Action.K : profile.actionFor(row, survey.sopClassUid(), tag);
+        Action action = row == null ? profile.actionForUnlisted(tag) : profile.actionFor(row, survey.sopClassUid(), tag);
         if (row != null) {
             count(action);
         }
