@@ -18,7 +18,8 @@ import org.clinicaldatahub.hub.dicom.support.Dcmtk;
  */
 final class PhiStudy {
 
-    static final String ROOT = "1.2.826.0.1.3680043.2.1143.77.";
+    /** Unique per run: the embedded servers keep data between local runs. */
+    static final String ROOT = "1.2.826.0.1.3680043.2.1143.77." + (System.currentTimeMillis() % 1_000_000_000L) + ".";
     static final String PATIENT_ID = "FAKE-MRN-0001";
     static final String ISSUER = "FAKEHOSP";
     static final String STUDY_UID = ROOT + "1";
