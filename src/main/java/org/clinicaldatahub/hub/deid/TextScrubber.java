@@ -1,0 +1,89 @@
+package org.clinicaldatahub.hub.deid;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Scrubs free text (HL7 OBX-5 TX/FT/ST, NTE-3, FHIR narrative and flagged strings): first the
+ * patient's own identifiers known from the same record, then pattern-like identifiers (e-mail,
+ * URL, IP address, SSN, phone and fax, dates and times, labelled and MRN-like numbers, titled
+ * names, ages over 89). Each becomes a typed placeholder such as {@code [NAME]} or {@code [PHONE]}.
+ *
+ * <p>What it cannot do: recognize a name, place or number that is neither known from the record
+ * nor shaped like an identifier (an unknown relative's first name, a small town, a rare disease in
+ * a small community). Profiles that must be certain remove free text instead.
+ */
+public final class TextScrubber {
+
+    private record Rule(String placeholder, Pattern pattern) {
+    }
+
+    private static final String MONTH = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+            + "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+    private static final int CI = Pattern.CASE_INSENSITIVE;
+
+    private static final List<Rule> RULES = List.of(
+            new Rule("[EMAIL]", Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")),
+            new Rule("[URL]", Pattern.compile("\\b(?:https?|ftp)://[^\\s<>\"]+|\\bwww\\.[^\\s<>\"]+", CI)),
+            new Rule("[IP]", Pattern.compile("\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b")),
+            new Rule("[SSN]", Pattern.compile("\\b\\d{3}[- ]\\d{2}[- ]\\d{4}\\b")),
+            new Rule("[PHONE]", Pattern.compile(
+                    "(?:\\+?1[-. ]?)?(?:\\(\\d{3}\\)\\s?|\\b\\d{3}[-. ])\\d{3}[-. ]\\d{4}\\b")),
+            new Rule("[DATE]", Pattern.compile("\\b\\d{4}-\\d{2}-\\d{2}(?:T[0-9:.]+(?:Z|[+-]\\d{2}:?\\d{2})?)?\\b"
+                    + "|\\b\\d{1,2}[/.-]\\d{1,2}[/.-]\\d{2,4}\\b"
+                    + "|\\b" + MONTH + "\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b"
+                    + "|\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?" + MONTH + "\\.?,?\\s+\\d{4}\\b"
+                    + "|\\b" + MONTH + "\\.?\\s+\\d{4}\\b"
+                    + "|\\b" + MONTH + "\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?\\b"
+                    + "|\\b(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d*\\b"
+                    + "|\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:\\s?[AP]M)?\\b", CI)),
+            new Rule("[IP]", Pattern.compile("\\b(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4})+\\b|\\b[0-9A-Fa-f]{1,4}::"
+                    + "(?:[0-9A-Fa-f]{1,4}:?)*")),
+            new Rule("[ID]", Pattern.compile("(?<=\\b(?:MRN|MR#|MR|medical record(?: number)?|account(?: number)?|acct"
+                    + "|SSN|member(?: id)?|policy(?: number)?|group(?: number)?|plan(?: id)?|licen[cs]e(?: number| no\\.?)?"
+                    + "|DEA|NPI|VIN|plate|license plate|serial(?: number)?|S/N|SN|device(?: id)?|certificate(?: number)?"
+                    + "|ID)\\s?[:#]?\\s?)[A-Z0-9][A-Z0-9-]{3,}\\b", CI)),
+            new Rule("[ID]", Pattern.compile("\\b(?=[A-Z0-9-]*\\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{7,}\\b", CI)),
+            new Rule("[ID]", Pattern.compile("\\b[A-Z]{0,3}\\d{6,}[A-Z]?\\b", CI)),
+            new Rule("[NAME]", Pattern.compile("\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\\.?\\s+[A-Z][a-zA-Z'-]+(?:\\s+[A-Z][a-zA-Z'-]+)?")),
+            // a capitalized name right after a relationship or "patient" ("wife Marge", "Pt John Doe")
+            new Rule("[NAME]", Pattern.compile("(?<=\\b(?i:wife|husband|son|daughter|mother|father|brother|sister|spouse"
+                    + "|partner|neighbou?r|friend|aunt|uncle|cousin|niece|nephew|grandmother|grandfather|grandson"
+                    + "|granddaughter|guardian|caregiver|patient|pt\\.?|mom|dad)\\s)[A-Z][a-zA-Z'-]+(?:\\s+[A-Z][a-zA-Z'-]+)?")),
+            new Rule("[AGE 90+]", Pattern.compile("\\b(?:9\\d|1[0-4]\\d)(?=[- ]?(?:y/?o\\b|years?[- ]old|yrs?[- ]old|yo\\b))", CI)));
+
+    private TextScrubber() {
+    }
+
+    /** The text with known and pattern-like identifiers replaced; counts go to {@code changes}. */
+    public static String scrub(String text, KnownIdentifiers known, DeidChanges changes) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String result = text;
+        // patterns first, so a phone number is typed [PHONE] rather than split by a known area code
+        for (Rule rule : RULES) {
+            result = replace(result, rule.pattern(), rule.placeholder(), changes);
+        }
+        for (KnownIdentifiers.Entry entry : known.entries()) {
+            result = replace(result, entry.pattern(), "[" + entry.kind() + "]", changes);
+        }
+        return result;
+    }
+
+    private static String replace(String text, Pattern pattern, String placeholder, DeidChanges changes) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int last = 0;
+        do {
+            out.append(text, last, m.start()).append(placeholder);
+            last = m.end();
+            changes.scrubbed(placeholder);
+        } while (m.find());
+        return out.append(text, last, text.length()).toString();
+    }
+}
