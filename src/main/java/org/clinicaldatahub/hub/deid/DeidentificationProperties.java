@@ -14,10 +14,12 @@ public class DeidentificationProperties {
 
     /** Directory of the profiles ({@code <name>.yaml}) and the tables they name. */
     private String profilesDir = "mappings/deid";
+    /** Patients whose known identifiers are kept in memory to scrub their later records' free text. */
+    private int recentPatients = 10_000;
     /** HL7 v2 feed: inbound topic to research topic and data class. */
-    private final Feed hl7 = new Feed("safe-harbor", "hub.deid.hl7", "hub-deid-hl7");
+    private final Feed hl7 = new Feed("hub.hl7.inbound", "safe-harbor", "hub.deid.hl7", "hub-deid-hl7");
     /** FHIR R4 feed: one resource (JSON) per record. */
-    private final Feed fhir = new Feed("safe-harbor", "hub.deid.fhir", "hub-deid-fhir");
+    private final Feed fhir = new Feed("hub.fhir.inbound", "safe-harbor", "hub.deid.fhir", "hub-deid-fhir");
     /** Archive of the de-identified topics into the research zone. */
     private final Archive archive = new Archive();
 
@@ -25,6 +27,8 @@ public class DeidentificationProperties {
     public static class Feed {
         /** Start the feed's route. */
         private boolean enabled = true;
+        /** Kafka topic of the identified records the feed reads (identified zone). */
+        private String inputTopic;
         /** Profile applied (a file name in profiles-dir without .yaml). */
         private String profile;
         /** Kafka topic the de-identified records are published to (de-identified zone). */
@@ -32,7 +36,8 @@ public class DeidentificationProperties {
         /** Kafka consumer group of the feed's route. */
         private String groupId;
 
-        Feed(String profile, String outputTopic, String groupId) {
+        Feed(String inputTopic, String profile, String outputTopic, String groupId) {
+            this.inputTopic = inputTopic;
             this.profile = profile;
             this.outputTopic = outputTopic;
             this.groupId = groupId;
@@ -40,6 +45,8 @@ public class DeidentificationProperties {
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getInputTopic() { return inputTopic; }
+        public void setInputTopic(String inputTopic) { this.inputTopic = inputTopic; }
         public String getProfile() { return profile; }
         public void setProfile(String profile) { this.profile = profile; }
         public String getOutputTopic() { return outputTopic; }
@@ -75,6 +82,8 @@ public class DeidentificationProperties {
 
     public String getProfilesDir() { return profilesDir; }
     public void setProfilesDir(String profilesDir) { this.profilesDir = profilesDir; }
+    public int getRecentPatients() { return recentPatients; }
+    public void setRecentPatients(int recentPatients) { this.recentPatients = recentPatients; }
     public Feed getHl7() { return hl7; }
     public Feed getFhir() { return fhir; }
     public Archive getArchive() { return archive; }

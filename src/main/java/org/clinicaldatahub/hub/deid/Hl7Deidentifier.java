@@ -24,16 +24,22 @@ public final class Hl7Deidentifier {
 
     private final Pseudonymizer pseudonymizer;
     private final Clock clock;
+    private final RecentPatients recentPatients;
     private final Map<DeidProfile, Hl7Plan> plans = new ConcurrentHashMap<>();
 
     public Hl7Deidentifier(Pseudonymizer pseudonymizer, Clock clock) {
+        this(pseudonymizer, clock, RecentPatients.none());
+    }
+
+    public Hl7Deidentifier(Pseudonymizer pseudonymizer, Clock clock, RecentPatients recentPatients) {
         this.pseudonymizer = pseudonymizer;
         this.clock = clock;
+        this.recentPatients = recentPatients;
     }
 
     public DeidResult deidentify(String message, DeidProfile profile) {
         Er7 er7 = Er7.of(message);
-        if (er7 == null) {
+        if (er7 == null || message.indexOf('\u0000') >= 0) {
             throw new DeidRejection("DEID_UNPARSEABLE", "message does not start with a valid MSH segment");
         }
         Hl7Plan plan = plans.computeIfAbsent(profile, Hl7Plan::new);
@@ -86,8 +92,10 @@ public final class Hl7Deidentifier {
             }
             String text = out.toString();
             if (!deferredText.isEmpty()) {
+                recentPatients.addTo(patientPseudonym, known);
                 text = scrubDeferred(text);
             }
+            recentPatients.remember(patientPseudonym, known);
             return new DeidResult(text, patientPseudonym, changes);
         }
 
@@ -292,7 +300,7 @@ public final class Hl7Deidentifier {
                 }
                 case PSEUDONYMIZE -> {
                     String plain = er7.unescape(Er7.part(value, er7.subcomponent, 0));
-                    known.add(plain);
+                    known.addIdentifier(plain);
                     String namespace = rule.namespaceOrPatient();
                     String issuer = null;
                     if (DeidRule.PATIENT_NAMESPACE.equals(namespace) && identifierPosition) {
@@ -306,7 +314,10 @@ public final class Hl7Deidentifier {
                 case GENERALIZE_DATE -> DateValues.year(value);
                 case SHIFT_DATE -> DateValues.shiftHl7(value, shiftDays());
                 case AGE_CAP -> ageCap(value);
-                case ZIP3 -> DateValues.zip3(value, profile.restrictedZip3());
+                case ZIP3 -> {
+                    known.add(value);
+                    yield DateValues.zip3(value, profile.restrictedZip3());
+                }
                 case SCRUB_TEXT -> {
                     deferredText.add(value);
                     yield "\u0000" + (deferredText.size() - 1) + "\u0000";

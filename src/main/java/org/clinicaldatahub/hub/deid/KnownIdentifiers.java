@@ -46,6 +46,29 @@ public final class KnownIdentifiers {
         compiled = null;
     }
 
+    /** Remembers an identifier the record pseudonymizes (an MRN may be short: no length filter beyond 3). */
+    public void addIdentifier(String value) {
+        if (value != null && value.trim().length() >= 3) {
+            values.putIfAbsent(value.trim(), Kind.ID);
+            compiled = null;
+        }
+    }
+
+    /** Adds what another record of the same patient made known. */
+    public void addAll(KnownIdentifiers other) {
+        if (other != null) {
+            other.values.forEach(values::putIfAbsent);
+            compiled = null;
+        }
+    }
+
+    /** A copy holding at most {@code max} values, for {@link RecentPatients}. */
+    public KnownIdentifiers copy(int max) {
+        KnownIdentifiers copy = new KnownIdentifiers();
+        values.entrySet().stream().limit(max).forEach(e -> copy.values.put(e.getKey(), e.getValue()));
+        return copy;
+    }
+
     /** Remembers a birth date (HL7 YYYYMMDD or FHIR YYYY-MM-DD) in the forms people write it. */
     public void addDate(String value) {
         String digits = value.replace("-", "");
@@ -85,7 +108,8 @@ public final class KnownIdentifiers {
      */
     private static Pattern pattern(String value) {
         long digits = value.chars().filter(Character::isDigit).count();
-        StringBuilder regex = new StringBuilder("(?<![\\p{Alnum}])");
+        // never inside a word, nor inside a placeholder already written ([PHONE])
+        StringBuilder regex = new StringBuilder("(?<![\\p{Alnum}\\[])");
         if (digits >= 5 && digits >= value.length() / 2) {
             String only = value.replaceAll("\\D", "");
             for (int i = 0; i < only.length(); i++) {
@@ -97,7 +121,7 @@ public final class KnownIdentifiers {
         } else {
             regex.append(Pattern.quote(value));
         }
-        regex.append("(?![\\p{Alnum}])");
+        regex.append("(?![\\p{Alnum}\\]])");
         return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 

@@ -51,9 +51,26 @@ public final class TextScrubber {
             new Rule("[NAME]", Pattern.compile("(?<=\\b(?i:wife|husband|son|daughter|mother|father|brother|sister|spouse"
                     + "|partner|neighbou?r|friend|aunt|uncle|cousin|niece|nephew|grandmother|grandfather|grandson"
                     + "|granddaughter|guardian|caregiver|patient|pt\\.?|mom|dad)\\s)[A-Z][a-zA-Z'-]+(?:\\s+[A-Z][a-zA-Z'-]+)?")),
+            new Rule("[ADDRESS]", Pattern.compile("\\b\\d{1,6}\\s+(?:[A-Z][a-z]+\\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd"
+                    + "|Terrace|Ter|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Circle|Cir|Highway|Hwy|Parkway"
+                    + "|Pkwy|Square|Sq|Trail|Trl)\\b\\.?(?:,?\\s+(?:Apt|Suite|Unit|#)\\s*\\w+)?|\\bP\\.?\\s?O\\.?\\s+Box\\s+\\d+", CI)),
             new Rule("[AGE 90+]", Pattern.compile("\\b(?:9\\d|1[0-4]\\d)(?=[- ]?(?:y/?o\\b|years?[- ]old|yrs?[- ]old|yo\\b))", CI)));
 
     private TextScrubber() {
+    }
+
+    private static final Pattern MARKUP = Pattern.compile("<[^>]*>");
+
+    /** XHTML (a FHIR narrative): only the text between tags is scrubbed, so the markup stays valid. */
+    public static String scrubXhtml(String xhtml, KnownIdentifiers known, DeidChanges changes) {
+        Matcher m = MARKUP.matcher(xhtml);
+        StringBuilder out = new StringBuilder(xhtml.length());
+        int last = 0;
+        while (m.find()) {
+            out.append(scrub(xhtml.substring(last, m.start()), known, changes)).append(m.group());
+            last = m.end();
+        }
+        return out.append(scrub(xhtml.substring(last), known, changes)).toString();
     }
 
     /** The text with known and pattern-like identifiers replaced; counts go to {@code changes}. */
