@@ -10,34 +10,41 @@ import java.util.TreeMap;
  */
 public final class DeidChanges {
 
-    private final Map<String, Integer> counts = new TreeMap<>();
+    private static final DeidAction[] ACTIONS = DeidAction.values();
+    /** Per path, a count per action: no string is built per change on the hot path. */
+    private final Map<String, int[]> byPath = new java.util.HashMap<>();
+    private final Map<String, Integer> other = new java.util.HashMap<>();
 
     public void count(String path, DeidAction action) {
-        counts.merge(path + " " + action.wireName(), 1, Integer::sum);
+        byPath.computeIfAbsent(path, p -> new int[ACTIONS.length])[action.ordinal()]++;
     }
 
     public void scrubbed(String placeholder) {
-        counts.merge("scrubbed " + placeholder, 1, Integer::sum);
+        other.merge("scrubbed " + placeholder, 1, Integer::sum);
     }
 
     public void removed(String what) {
-        counts.merge(what, 1, Integer::sum);
-    }
-
-    public void addAll(DeidChanges other) {
-        other.counts.forEach((k, v) -> counts.merge(k, v, Integer::sum));
+        other.merge(what, 1, Integer::sum);
     }
 
     public Map<String, Integer> counts() {
-        return Map.copyOf(counts);
+        Map<String, Integer> counts = new TreeMap<>(other);
+        byPath.forEach((path, n) -> {
+            for (int i = 0; i < n.length; i++) {
+                if (n[i] > 0) {
+                    counts.merge(path + " " + ACTIONS[i].wireName(), n[i], Integer::sum);
+                }
+            }
+        });
+        return counts;
     }
 
     public int total() {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
+        return counts().values().stream().mapToInt(Integer::intValue).sum();
     }
 
     @Override
     public String toString() {
-        return counts.toString();
+        return counts().toString();
     }
 }

@@ -56,6 +56,7 @@ public final class Hl7Deidentifier {
         private final KnownIdentifiers known = new KnownIdentifiers();
         private final List<String> deferredText = new ArrayList<>();
         private final int referenceYear;
+        private final String delimiters;
         private String patientId;
         private String patientIssuer;
         private Integer shiftDays;
@@ -65,6 +66,7 @@ public final class Hl7Deidentifier {
             this.plan = plan;
             this.profile = profile;
             this.referenceYear = LocalDate.now(clock).getYear();
+            this.delimiters = "" + er7.component + er7.repetition + er7.subcomponent;
         }
 
         DeidResult run(String message) {
@@ -200,12 +202,12 @@ public final class Hl7Deidentifier {
             if (raw.isEmpty()) {
                 return raw;
             }
-            String path = segmentPlan.id + "-" + n;
+            if (comps == null && !rule.isChoice() && rule.action() == DeidAction.KEEP) {
+                return raw;
+            }
+            String path = segmentPlan.path(n);
             if (comps == null && !rule.isChoice()) {
                 DeidAction action = effective(rule.action());
-                if (action == DeidAction.KEEP) {
-                    return raw;
-                }
                 if (action == DeidAction.REMOVE || action == DeidAction.BLANK) {
                     collectKnown(raw, n, path);
                     changes.count(path, action);
@@ -255,7 +257,7 @@ public final class Hl7Deidentifier {
                 String result;
                 if (compRule != null) {
                     DeidRule r = compRule.resolve(by -> select(by, n, rep, fields));
-                    result = apply(value, path + "-" + (c + 1), effective(r.action()), r, rep, true);
+                    result = apply(value, compRule.path(), effective(r.action()), r, rep, true);
                 } else if (base == DeidAction.PSEUDONYMIZE && c > 0) {
                     // a pseudonym replaces the identifier; its other components go unless a rule keeps them
                     if (!value.isEmpty()) {
@@ -393,33 +395,7 @@ public final class Hl7Deidentifier {
 
         /** Everything a removal takes out is a known identifier of this patient, for the free-text scrub. */
         private void collectKnown(String raw, int n, String path) {
-            if (raw.indexOf(er7.component) >= 0) {
-                // a number split over components (XTN area code + local number) as one value too
-                for (String rep : Er7.split(raw, er7.repetition)) {
-                    StringBuilder digits = new StringBuilder();
-                    int parts = 0;
-                    for (String component : Er7.split(rep, er7.component)) {
-                        if (!component.isEmpty() && component.chars().allMatch(Character::isDigit)) {
-                            digits.append(component);
-                            parts++;
-                        }
-                    }
-                    if (parts > 1 && digits.length() >= 7) {
-                        known.add(digits.toString());
-                    }
-                }
-            }
-            int start = 0;
-            int len = raw.length();
-            for (int i = 0; i <= len; i++) {
-                char c = i < len ? raw.charAt(i) : er7.component;
-                if (c == er7.component || c == er7.repetition || c == er7.subcomponent) {
-                    if (i > start) {
-                        known.add(er7.unescape(raw.substring(start, i)));
-                    }
-                    start = i + 1;
-                }
-            }
+            known.addRaw(raw, delimiters);
         }
 
         private String scrubDeferred(String text) {

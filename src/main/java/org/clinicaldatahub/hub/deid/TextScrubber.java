@@ -16,7 +16,12 @@ import java.util.regex.Pattern;
  */
 public final class TextScrubber {
 
-    private record Rule(String placeholder, Pattern pattern) {
+    /** @param needsDigit the pattern cannot match text without a digit (most cannot): skipped then */
+    private record Rule(String placeholder, Pattern pattern, boolean needsDigit) {
+        Rule(String placeholder, Pattern pattern) {
+            this(placeholder, pattern, !placeholder.equals("[NAME]") && !placeholder.equals("[EMAIL]")
+                    && !placeholder.equals("[URL]") && !placeholder.equals("[DATE]"));
+        }
     }
 
     private static final String MONTH = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -38,17 +43,19 @@ public final class TextScrubber {
                     + "|\\b" + MONTH + "\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?\\b"
                     + "|\\b(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])\\d*\\b"
                     + "|\\b\\d{1,2}:\\d{2}(?::\\d{2})?(?:\\s?[AP]M)?\\b", CI)),
-            new Rule("[IP]", Pattern.compile("\\b(?:[0-9A-Fa-f]{1,4}:){2,7}(?::?[0-9A-Fa-f]{1,4})+\\b|\\b[0-9A-Fa-f]{1,4}::"
-                    + "(?:[0-9A-Fa-f]{1,4}:?)*")),
-            new Rule("[ID]", Pattern.compile("(?<=\\b(?:MRN|MR#|MR|medical record(?: number)?|account(?: number)?|acct"
+            // IPv6: full form, or compressed with "::"; every quantifier is anchored by a ':' so it cannot backtrack
+            new Rule("[IP]", Pattern.compile("\\b(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}\\b"
+                    + "|\\b(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?")),
+            // a labelled number: the label stays, the value goes ("MRN: [ID]")
+            new Rule("[ID]", Pattern.compile("\\b((?:MRN|MR#|MR|medical record(?: number)?|account(?: number)?|acct"
                     + "|SSN|member(?: id)?|policy(?: number)?|group(?: number)?|plan(?: id)?|licen[cs]e(?: number| no\\.?)?"
                     + "|DEA|NPI|VIN|plate|license plate|serial(?: number)?|S/N|SN|device(?: id)?|certificate(?: number)?"
-                    + "|ID)\\s?[:#]?\\s?)[A-Z0-9][A-Z0-9-]{3,}\\b", CI)),
+                    + "|fingerprint(?: id)?|voiceprint(?: id)?|biometric(?: id)?|ID)\\s?[:#]?\\s?)[A-Z0-9][A-Z0-9-]{3,}\\b", CI)),
             new Rule("[ID]", Pattern.compile("\\b(?=[A-Z0-9-]*\\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{7,}\\b", CI)),
             new Rule("[ID]", Pattern.compile("\\b[A-Z]{0,3}\\d{6,}[A-Z]?\\b", CI)),
             new Rule("[NAME]", Pattern.compile("\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\\.?\\s+[A-Z][a-zA-Z'-]+(?:\\s+[A-Z][a-zA-Z'-]+)?")),
             // a capitalized name right after a relationship or "patient" ("wife Marge", "Pt John Doe")
-            new Rule("[NAME]", Pattern.compile("(?<=\\b(?i:wife|husband|son|daughter|mother|father|brother|sister|spouse"
+            new Rule("[NAME]", Pattern.compile("\\b((?i:wife|husband|son|daughter|mother|father|brother|sister|spouse"
                     + "|partner|neighbou?r|friend|aunt|uncle|cousin|niece|nephew|grandmother|grandfather|grandson"
                     + "|granddaughter|guardian|caregiver|patient|pt\\.?|mom|dad)\\s)[A-Z][a-zA-Z'-]+(?:\\s+[A-Z][a-zA-Z'-]+)?")),
             new Rule("[ADDRESS]", Pattern.compile("\\b\\d{1,6}\\s+(?:[A-Z][a-z]+\\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd"
@@ -80,13 +87,27 @@ public final class TextScrubber {
         }
         String result = text;
         // patterns first, so a phone number is typed [PHONE] rather than split by a known area code
+        boolean digits = hasDigit(text);
+        boolean at = text.indexOf('@') >= 0;
+        boolean url = text.indexOf("://") >= 0 || text.regionMatches(true, 0, "www.", 0, 4) || text.toLowerCase().contains("www.");
         for (Rule rule : RULES) {
+            if ((rule.needsDigit() && !digits) || (rule.placeholder().equals("[EMAIL]") && !at)
+                    || (rule.placeholder().equals("[URL]") && !url)) {
+                continue;
+            }
             result = replace(result, rule.pattern(), rule.placeholder(), changes);
         }
-        for (KnownIdentifiers.Entry entry : known.entries()) {
-            result = replace(result, entry.pattern(), "[" + entry.kind() + "]", changes);
+        return known.replaceIn(result, changes);
+    }
+
+    private static boolean hasDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
         }
-        return result;
+        return false;
     }
 
     private static String replace(String text, Pattern pattern, String placeholder, DeidChanges changes) {
@@ -97,7 +118,12 @@ public final class TextScrubber {
         StringBuilder out = new StringBuilder(text.length());
         int last = 0;
         do {
-            out.append(text, last, m.start()).append(placeholder);
+            // group 1, when the pattern has one, is a label that stays ("MRN: ", "wife ")
+            out.append(text, last, m.start());
+            if (m.groupCount() >= 1 && m.group(1) != null) {
+                out.append(m.group(1));
+            }
+            out.append(placeholder);
             last = m.end();
             changes.scrubbed(placeholder);
         } while (m.find());

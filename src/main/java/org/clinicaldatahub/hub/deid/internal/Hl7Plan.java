@@ -19,6 +19,7 @@ public final class Hl7Plan {
         final DeidRule unlisted;
         DeidRule[] fields = new DeidRule[0];
         DeidRule[][] components = new DeidRule[0][];
+        private final java.util.concurrent.ConcurrentHashMap<Integer, String> paths = new java.util.concurrent.ConcurrentHashMap<>();
 
         SegmentPlan(String id, DeidRule unlisted) {
             this.id = id;
@@ -32,6 +33,11 @@ public final class Hl7Plan {
         /** The field's own rule, or null when only the segment default applies. */
         public DeidRule field(int n) {
             return n < fields.length ? fields[n] : null;
+        }
+
+        /** "PID-5": built once per field number, not per message. */
+        public String path(int n) {
+            return paths.computeIfAbsent(n, f -> id + "-" + f);
         }
 
         /** The field's component rules indexed by component number, or null. */
