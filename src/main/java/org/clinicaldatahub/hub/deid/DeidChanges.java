@@ -27,6 +27,16 @@ public final class DeidChanges {
         other.merge(what, 1, Integer::sum);
     }
 
+    public void addAll(DeidChanges changes) {
+        changes.byPath.forEach((path, n) -> {
+            int[] mine = byPath.computeIfAbsent(path, p -> new int[ACTIONS.length]);
+            for (int i = 0; i < n.length; i++) {
+                mine[i] += n[i];
+            }
+        });
+        changes.other.forEach((k, v) -> other.merge(k, v, Integer::sum));
+    }
+
     public Map<String, Integer> counts() {
         Map<String, Integer> counts = new TreeMap<>(other);
         byPath.forEach((path, n) -> {

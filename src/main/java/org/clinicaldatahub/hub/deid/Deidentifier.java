@@ -57,6 +57,19 @@ public class Deidentifier {
         return result;
     }
 
+    /** What a profile would change in a sample record, without counting it in the running statistics. */
+    public DeidChanges deidentifyForReport(String text, String profileName) {
+        DeidProfile profile = profiles.get(profileName);
+        String start = text.stripLeading();
+        if (start.startsWith("MSH")) {
+            return hl7.deidentify(start, profile).changes();
+        }
+        if (start.startsWith("{")) {
+            return fhir.deidentify(text, profile, null).changes();
+        }
+        throw new DeidRejection("DEID_UNPARSEABLE", "record is neither HL7 v2 (MSH) nor FHIR R4 JSON");
+    }
+
     /** The route step: body de-identified, patient pseudonym and provenance set. */
     public void deidentify(Exchange exchange, String profileName) {
         Message in = exchange.getMessage();
