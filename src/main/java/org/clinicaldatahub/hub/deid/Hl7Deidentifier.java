@@ -344,8 +344,10 @@ public final class Hl7Deidentifier {
                 }
                 return DateValues.capBirthYear(DateValues.year(v), referenceYear, profile.ageCap());
             }
-            if (v.length() == 4 && v.chars().allMatch(Character::isDigit)) {
-                return DateValues.capBirthYear(v, referenceYear, profile.ageCap());
+            if (v.length() >= 4 && v.length() != 5 && v.chars().limit(Math.min(v.length(), 6)).allMatch(Character::isDigit)
+                    && v.indexOf('.') < 0) {
+                // a date of year or month precision (YYYY, YYYYMM): the year, folded
+                return DateValues.capBirthYear(DateValues.year(v), referenceYear, profile.ageCap());
             }
             return DateValues.capAge(v, profile.ageCap());
         }
