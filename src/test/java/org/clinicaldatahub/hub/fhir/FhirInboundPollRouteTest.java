@@ -249,6 +249,33 @@ class FhirInboundPollRouteTest {
         }
     }
 
+    /** Polling throughput (opt-in: -Dbench.fhir=true): resources from EHR to committed Kafka records. */
+    @Test
+    @Order(6)
+    void pollingThroughput() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("bench.fhir"), "benchmark: -Dbench.fhir=true");
+        int patients = Integer.getInteger("bench.poll.patients", 1000);
+        fhirProperties.getPoll().setPageSize(Integer.getInteger("bench.poll.page-size", 100));
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < patients; i++) {
+            Patient patient = synthetic.patient();
+            patient.setId(UUID.randomUUID().toString());
+            List<Resource> group = new ArrayList<>();
+            group.add(patient);
+            group.addAll(synthetic.clinicalResources(patient, new Reference("Patient/" + patient.getIdPart())));
+            ehr.put(group);
+            group.forEach(r -> expected.add(r.fhirType() + "/" + r.getIdElement().getIdPart() + "/_history/1"));
+        }
+        int pagesBefore = ehr.pageFetches() + ehr.searches();
+        long start = System.nanoTime();
+        awaitVersions(expected, Duration.ofMinutes(5));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "FHIR poll bench: %d resources in %.1f s -> %.0f resources/s (%d requests to the EHR, "
+                + "page size %d, cron every 2 s)%n", expected.size(), seconds, expected.size() / seconds,
+                ehr.pageFetches() + ehr.searches() - pagesBefore, fhirProperties.getPoll().getPageSize());
+        assertThat(copies.values()).allMatch(n -> n == 1);
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private void awaitVersions(Set<String> versions, Duration timeout) {
