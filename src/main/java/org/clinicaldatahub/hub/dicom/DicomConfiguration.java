@@ -6,23 +6,16 @@ import org.clinicaldatahub.hub.audit.AuditRecorder;
 import org.clinicaldatahub.hub.storage.Quarantine;
 import org.clinicaldatahub.hub.storage.TieredStore;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Beans of the DICOM channel: the {@code dicom-scp} Camel component, the beans its route calls
  * ({@code dicomInstanceStore}, {@code dicomStoredEvent}, {@code dicomSpool}) and the patient
- * pseudonymizer (replaced by the de-identification capability's bean when one is present).
+ * patient pseudonyms come from the hub-wide pseudonymizer (deid.DeidConfiguration).
  */
 @Configuration(proxyBeanMethods = false)
 public class DicomConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean(PatientPseudonyms.class)
-    PatientPseudonyms dicomPatientPseudonyms(DicomProperties properties) {
-        return new HmacPatientPseudonyms(properties.getPseudonymKey());
-    }
 
     @Bean
     DicomInstanceReceiver dicomInstanceReceiver(DicomProperties properties, PatientPseudonyms pseudonyms)

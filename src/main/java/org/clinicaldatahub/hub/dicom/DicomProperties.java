@@ -51,11 +51,6 @@ public class DicomProperties {
     private DataSize multipartPartSize = DataSize.ofMegabytes(16);
     /** Kafka topic of the per-instance metadata events. */
     private String storedTopic = "hub.dicom.stored";
-    /**
-     * Key of the HMAC-SHA-256 patient pseudonym in events; without one, events carry no patient
-     * reference. A secret: from the environment in production.
-     */
-    private String pseudonymKey;
     /** TLS listener (DICOM TLS secure transport connection profile). */
     private final Tls tls = new Tls();
 
@@ -125,7 +120,5 @@ public class DicomProperties {
     public void setMultipartPartSize(DataSize multipartPartSize) { this.multipartPartSize = multipartPartSize; }
     public String getStoredTopic() { return storedTopic; }
     public void setStoredTopic(String storedTopic) { this.storedTopic = storedTopic; }
-    public String getPseudonymKey() { return pseudonymKey; }
-    public void setPseudonymKey(String pseudonymKey) { this.pseudonymKey = pseudonymKey; }
     public Tls getTls() { return tls; }
 }

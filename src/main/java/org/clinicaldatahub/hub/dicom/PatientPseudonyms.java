@@ -3,8 +3,7 @@ package org.clinicaldatahub.hub.dicom;
 /**
  * Turns a patient identifier into the keyed pseudonym that events and the audit trail may carry
  * (DESIGN.md, De-identification: one patient, one pseudonym across channels). The DICOM channel
- * uses whichever bean implements this; the de-identification capability is expected to provide
- * the hub-wide one, {@link HmacPatientPseudonyms} stands in until then.
+ * uses whichever bean implements this: the hub-wide pseudonymizer's (deid.DeidConfiguration).
  */
 public interface PatientPseudonyms {
 

@@ -50,7 +50,9 @@ class DicomScpDcmtkTest {
     void start() throws IOException {
         assumeTrue(Dcmtk.available(), "DCMTK (apt-get install dcmtk) is required");
         DicomInstanceReceiver receiver = new DicomInstanceReceiver(dir.resolve("incoming"),
-                new HmacPatientPseudonyms("test-key"));
+                new org.clinicaldatahub.hub.deid.HmacPseudonymizer("test-pseudonym-key-16+".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new org.clinicaldatahub.hub.deid.PseudonymFormat("P", org.clinicaldatahub.hub.deid.PseudonymFormat.Alphabet.BASE32, 16),
+                        org.clinicaldatahub.hub.deid.PatientIdIssuers.none(), 365)::patient);
         AcceptorPolicy policy = new AcceptorPolicy("HUB", List.of(CallerRule.parse("*@localhost")),
                 StorageSopClasses.load(null).keySet(),
                 TransferSyntax.known().stream().map(TransferSyntax::uid).toList(), 65536,
@@ -124,7 +126,7 @@ class DicomScpDcmtkTest {
             assertThat(instance.studyInstanceUid()).isEqualTo(SyntheticCt.studyUid("7001"));
             assertThat(instance.seriesInstanceUid()).isEqualTo(SyntheticCt.seriesUid("7001"));
             assertThat(instance.modality()).isEqualTo("CT");
-            assertThat(instance.patientPseudonym()).hasSize(64).doesNotContain(SyntheticCt.FAKE_PATIENT_ID);
+            assertThat(instance.patientPseudonym()).matches("P[A-Z2-7]{16}").doesNotContain(SyntheticCt.FAKE_PATIENT_ID);
             assertThat(instance.sha256()).isEqualTo(sha256(Files.readAllBytes(instance.file())));
             Dcmtk.Result dump = Dcmtk.run("dcmdump", "-q", instance.file().toString());
             assertThat(dump.exitCode()).as(dump.output()).isZero();

@@ -1,0 +1,97 @@
+package org.clinicaldatahub.hub.deid;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA-256 pseudonyms. Every use has its own namespace in the MAC input (patient, date
+ * shift, UID, sample, ...), so a pseudonym of one kind says nothing about another. Patient
+ * identifiers are hashed with their canonical issuer, so the same MRN from two hospitals differs
+ * while the same MRN spelled "HOSP" in HL7 and "urn:oid:..." in FHIR does not.
+ */
+public final class HmacPseudonymizer implements Pseudonymizer {
+
+    private static final byte SEPARATOR = 0x1f; // unit separator: cannot occur in HL7, FHIR or DICOM text
+
+    private final SecretKeySpec key;
+    private final PseudonymFormat format;
+    private final PatientIdIssuers issuers;
+    private final int dateShiftDays;
+
+    public HmacPseudonymizer(byte[] key, PseudonymFormat format, PatientIdIssuers issuers, int dateShiftDays) {
+        if (key == null || key.length < 16) {
+            throw new IllegalArgumentException("the pseudonym key must have at least 16 bytes (32 recommended)");
+        }
+        if (dateShiftDays < 1 || dateShiftDays > 3650) {
+            throw new IllegalArgumentException("hub.deid.date-shift-days must be between 1 and 3650, was " + dateShiftDays);
+        }
+        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.format = format;
+        this.issuers = issuers;
+        this.dateShiftDays = dateShiftDays;
+    }
+
+    @Override
+    public String patient(String identifier, String issuer) {
+        if (isBlank(identifier)) {
+            return null;
+        }
+        return format.format(mac("patient", patientSubject(identifier, issuer)));
+    }
+
+    @Override
+    public String pseudonym(String namespace, String value) {
+        if (isBlank(namespace) || "patient".equals(namespace) || "date-shift".equals(namespace) || "uid".equals(namespace)) {
+            throw new IllegalArgumentException("namespace must be a name of its own, not blank, patient, date-shift or uid");
+        }
+        if (isBlank(value)) {
+            return null;
+        }
+        return format.format(mac(namespace, value.trim()));
+    }
+
+    @Override
+    public int dateShiftDays(String identifier, String issuer) {
+        if (isBlank(identifier)) {
+            return 0;
+        }
+        byte[] hash = mac("date-shift", patientSubject(identifier, issuer));
+        long span = 2L * dateShiftDays;
+        long pick = new BigInteger(1, Arrays.copyOf(hash, 16)).mod(BigInteger.valueOf(span)).longValue();
+        // 0..span-1 onto -N..-1 and 1..N: a shift of 0 would leave the real dates
+        return (int) (pick < dateShiftDays ? pick - dateShiftDays : pick - dateShiftDays + 1);
+    }
+
+    @Override
+    public String uid(String originalUid) {
+        if (isBlank(originalUid)) {
+            return originalUid;
+        }
+        byte[] hash = mac("uid", originalUid.trim());
+        return "2.25." + new BigInteger(1, Arrays.copyOf(hash, 16));
+    }
+
+    private String patientSubject(String identifier, String issuer) {
+        return issuers.canonical(issuer) + "^" + identifier.trim();
+    }
+
+    private byte[] mac(String namespace, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update(namespace.getBytes(StandardCharsets.UTF_8));
+            mac.update(SEPARATOR);
+            return mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JDK", e);
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+}
