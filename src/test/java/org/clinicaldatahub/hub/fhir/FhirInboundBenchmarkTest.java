@@ -57,18 +57,25 @@ class FhirInboundBenchmarkTest {
         }
         String contentType = "xml".equals(format) ? "application/fhir+xml" : "application/fhir+json";
         run(bodies.subList(0, warmup), clients, contentType);
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         long[] latencies = run(bodies.subList(warmup, bodies.size()), clients, contentType);
         double seconds = (System.nanoTime() - start) / 1e9;
+        // CPU of this JVM (hub, in-process Kafka broker, archiver, audit and the HTTP clients alike):
+        // resources per CPU-second says what two idle cores could carry when the machine is shared
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
         Arrays.sort(latencies);
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.printf(Locale.ROOT,
                 "FHIR inbound bench (%s): %d bundles x 100 = %d resources, %d clients, %.1f s -> %.0f resources/s, "
-                        + "%.1f bundles/s; bundle latency p50 %.1f ms p99 %.1f ms max %.1f ms; JVM heap after GC %d MiB%n",
+                        + "%.1f bundles/s; bundle latency p50 %.1f ms p99 %.1f ms max %.1f ms; JVM heap after GC %d MiB; "
+                        + "process CPU %.1f s = %.0f resources per CPU-second; load average %.1f%n",
                 format, bundles, bundles * 100, clients, seconds, bundles * 100 / seconds, bundles / seconds,
                 latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
-                latencies[latencies.length - 1] / 1e6, heap >> 20);
+                latencies[latencies.length - 1] / 1e6, heap >> 20, cpuSeconds, bundles * 100 / cpuSeconds,
+                os.getSystemLoadAverage());
     }
 
     private long[] run(List<String> bodies, int clients, String contentType) throws Exception {
