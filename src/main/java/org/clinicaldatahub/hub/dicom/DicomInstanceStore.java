@@ -88,12 +88,14 @@ public final class DicomInstanceStore {
     }
 
     private void put(Exchange exchange, ReceivedInstance instance, String key) throws IOException {
-        Optional<String> existing = tieredStore.storedSha256(dataClass, key);
+        Optional<StoredObject> existing = tieredStore.stored(dataClass, key);
         StoredObject stored;
-        boolean alreadyStored = existing.isPresent() && existing.get().equals(instance.sha256());
+        // same SHA-256 claimed and the same size held: a resend, or an upload whose answer was lost
+        // (the store is cut off after it took the object); a partial object is written again
+        boolean alreadyStored = existing.isPresent() && existing.get().sha256().equals(instance.sha256())
+                && existing.get().size() == Files.size(instance.file());
         if (alreadyStored) {
-            stored = new StoredObject(dataClass, tieredStore.bucketOf(dataClass), key, instance.sha256(),
-                    Files.size(instance.file()));
+            stored = existing.get();
         } else {
             stored = tieredStore.putFileAtKey(dataClass, key, DicomAudit.ROUTE, instance.file(), instance.sha256(),
                     provenance(instance));

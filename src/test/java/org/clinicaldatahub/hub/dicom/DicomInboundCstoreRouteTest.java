@@ -118,6 +118,9 @@ class DicomInboundCstoreRouteTest {
         for (Path file : files) {
             send(file);
         }
+        // on a slow machine an upload can time out and the instance is acknowledged from the spool:
+        // it is in S3 once the drain has run (a read before that found no or an older object)
+        awaitSpoolDrained();
         for (Path file : files) {
             FileMetaInformation sent = meta(file);
             Path stored = dir.resolve("out-" + file.getFileName());
@@ -347,6 +350,19 @@ class DicomInboundCstoreRouteTest {
             }
             assertThat(System.currentTimeMillis()).as("audit event with reason %s", reason).isLessThan(deadline);
             Thread.sleep(100);
+        }
+    }
+
+    private void awaitSpoolDrained() throws Exception {
+        Path pending = dicom.getSpoolDir().resolve("pending");
+        long deadline = System.currentTimeMillis() + 60000;
+        while (Files.isDirectory(pending) && System.currentTimeMillis() < deadline) {
+            try (var spooled = Files.list(pending)) {
+                if (spooled.noneMatch(p -> p.toString().endsWith(".json"))) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -31,11 +31,15 @@ public final class Dcmtk {
     }
 
     public static Result run(List<String> command) throws IOException, InterruptedException {
+        return run(command, java.time.Duration.ofSeconds(120));
+    }
+
+    public static Result run(List<String> command, java.time.Duration timeout) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TCP_NODELAY", "1");
         Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IOException(command.get(0) + " timed out");
         }

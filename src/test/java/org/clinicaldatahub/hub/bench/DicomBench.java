@@ -1,0 +1,212 @@
+package org.clinicaldatahub.hub.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.clinicaldatahub.hub.dicom.support.ChildHub;
+import org.clinicaldatahub.hub.dicom.support.Dcmtk;
+import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
+
+/**
+ * C-STORE benchmark on loopback, side by side in one run with the same files: DCMTK
+ * {@code storescu} into DCMTK {@code storescp} (writing Part 10 files to disk) versus
+ * {@code storescu} into the hub (storing each instance in the embedded S3 server before it
+ * answers). Small instances are ~512 KB CT slices, large ones ~50 MB multi-frame images; each
+ * round sends all files of one size in one association, and every instance gets a fresh SOP
+ * Instance UID per target, so the hub never skips an upload as "already stored".
+ * {@code TCP_NODELAY=1} is in the environment of every DCMTK process (DCMTK 3.6.7 leaves Nagle
+ * on without it). Prints instances/s and MB/s per target and size and the hub/storescp ratio.
+ *
+ * <p>Run: {@code mvn -Pbench test-compile exec:java -Dbench.main=org.clinicaldatahub.hub.bench.DicomBench}
+ * (or {@code java -cp ... org.clinicaldatahub.hub.bench.DicomBench key=value ...}).
+ *
+ * <table>
+ *   <caption>Properties</caption>
+ *   <tr><th>property</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>bench.small</td><td>200</td><td>small instances per round</td></tr>
+ *   <tr><td>bench.large</td><td>10</td><td>large instances per round</td></tr>
+ *   <tr><td>bench.rounds</td><td>3</td><td>rounds per target and size (the first also warms up)</td></tr>
+ *   <tr><td>bench.dicomPort</td><td>0</td><td>DICOM port of a running hub (AE HUB, calling AE STORESCU
+ *       allowed); 0 starts a hub as a child JVM on the test profile with the embedded S3 server</td></tr>
+ *   <tr><td>bench.heap</td><td>1g</td><td>heap of that child hub</td></tr>
+ *   <tr><td>bench.dir</td><td>/tmp/hub-dicom-bench</td><td>files, storescp's output and the child hub's data
+ *       (deleted at the end)</td></tr>
+ * </table>
+ */
+public final class DicomBench {
+
+    private static final String CT = "1.2.840.10008.5.1.4.1.1.2";
+    private static final String ROOT = "1.2.826.0.1.3680043.2.1143.77.";
+
+    private final int small;
+    private final int large;
+    private final int rounds;
+    private final int hubPort;
+    private final String heap;
+    private final Path dir;
+    private final PrintStream out;
+    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
+
+    DicomBench(Map<String, String> config, PrintStream out) {
+        this.small = Integer.parseInt(config.getOrDefault("small", "200"));
+        this.large = Integer.parseInt(config.getOrDefault("large", "10"));
+        this.rounds = Integer.parseInt(config.getOrDefault("rounds", "3"));
+        this.hubPort = Integer.parseInt(config.getOrDefault("dicomPort", "0"));
+        this.heap = config.getOrDefault("heap", "1g");
+        this.dir = Path.of(config.getOrDefault("dir", "/tmp/hub-dicom-bench"));
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        new DicomBench(config(args), System.out).run();
+    }
+
+    /** {@code bench.*} system properties, then {@code key=value} arguments (which win). */
+    static Map<String, String> config(String[] args) {
+        Map<String, String> config = new HashMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("bench.")) {
+                config.put(name.substring(6), System.getProperty(name));
+            }
+        }
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                String key = arg.startsWith("--") ? arg.substring(2, eq) : arg.substring(0, eq);
+                config.put(key.startsWith("bench.") ? key.substring(6) : key, arg.substring(eq + 1));
+            }
+        }
+        return config;
+    }
+
+    /** One measured round: instances sent, their bytes, the wall time from storescu's start to its exit. */
+    record Round(String target, String size, int instances, long bytes, Duration elapsed) {
+        double instancesPerSecond() {
+            return instances / (elapsed.toNanos() / 1e9);
+        }
+
+        double megabytesPerSecond() {
+            return bytes / 1e6 / (elapsed.toNanos() / 1e9);
+        }
+    }
+
+    void run() throws Exception {
+        if (!Dcmtk.available()) {
+            throw new IllegalStateException("DCMTK (apt-get install dcmtk) is required");
+        }
+        ChildHub.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        ChildHub hub = null;
+        Process storescp = null;
+        try {
+            int port = hubPort;
+            if (port == 0) {
+                int s3Port = ChildHub.freePort();
+                out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3) ...");
+                hub = ChildHub.start(dir.resolve("hub"), heap, s3Port, "http://127.0.0.1:" + s3Port);
+                port = hub.dicomPort;
+            }
+            int scpPort = ChildHub.freePort();
+            Path received = Files.createDirectories(dir.resolve("storescp"));
+            ProcessBuilder scp = new ProcessBuilder("storescp", "-aet", "STORESCP", "-od", received.toString(),
+                    Integer.toString(scpPort)).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("storescp.log").toFile());
+            scp.environment().put("TCP_NODELAY", "1");
+            storescp = scp.start();
+            Thread.sleep(500);
+
+            List<Round> results = new ArrayList<>();
+            for (String size : List.of("small", "large")) {
+                int count = size.equals("small") ? small : large;
+                int frames = size.equals("small") ? 1 : 100;
+                String sopClass = size.equals("small") ? CT : SyntheticMultiFrame.SOP_CLASS;
+                for (int round = 1; round <= rounds; round++) {
+                    for (String target : List.of("storescp", "hub")) {
+                        Path files = dir.resolve("files-" + size + "-" + round + "-" + target);
+                        long bytes = generate(files, sopClass, frames, count, size + round + target);
+                        Round result = send(target, size, files, count, bytes,
+                                target.equals("hub") ? "HUB" : "STORESCP", target.equals("hub") ? port : scpPort);
+                        results.add(result);
+                        out.printf(Locale.ROOT, "%-5s round %d  %-8s  %4d instances  %8.1f MB  %7.2f s  %8.1f inst/s  %7.1f MB/s%n",
+                                size, round, target, count, bytes / 1e6, result.elapsed().toMillis() / 1000.0,
+                                result.instancesPerSecond(), result.megabytesPerSecond());
+                        ChildHub.deleteRecursively(files);
+                        clear(received);
+                    }
+                }
+            }
+            summary(results);
+        } finally {
+            if (storescp != null) {
+                storescp.destroy();
+                storescp.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (hub != null) {
+                hub.close();
+            }
+            ChildHub.deleteRecursively(dir);
+        }
+    }
+
+    private long generate(Path files, String sopClass, int frames, int count, String tag) throws IOException {
+        Files.createDirectories(files);
+        String study = ROOT + run + "." + Math.abs(tag.hashCode()) + ".1";
+        String series = ROOT + run + "." + Math.abs(tag.hashCode()) + ".2";
+        long bytes = 0;
+        for (int i = 1; i <= count; i++) {
+            Path file = files.resolve(i + ".dcm");
+            SyntheticMultiFrame.write(file, sopClass, study, series,
+                    ROOT + run + "." + Math.abs(tag.hashCode()) + ".3." + i, frames);
+            bytes += Files.size(file);
+        }
+        return bytes;
+    }
+
+    private Round send(String target, String size, Path files, int count, long bytes, String calledAe, int port)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("storescu", "-aet", "STORESCU", "-aec", calledAe, "-xe",
+                "+sd", "localhost", Integer.toString(port), files.toString()));
+        long start = System.nanoTime();
+        Dcmtk.Result result = Dcmtk.run(command, Duration.ofMinutes(30));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        if (result.exitCode() != 0 || result.output().contains("E:") || result.output().contains("Status")) {
+            throw new IllegalStateException(target + " " + size + ": storescu failed (exit " + result.exitCode()
+                    + "):\n" + result.output());
+        }
+        return new Round(target, size, count, bytes, elapsed);
+    }
+
+    private void summary(List<Round> results) {
+        out.println();
+        out.println("best round per target and size (wall time of one storescu association):");
+        for (String size : List.of("small", "large")) {
+            Round scp = best(results, "storescp", size);
+            Round hub = best(results, "hub", size);
+            out.printf(Locale.ROOT, "%-5s storescp %8.1f inst/s %7.1f MB/s | hub %8.1f inst/s %7.1f MB/s | hub/storescp %.2fx%n",
+                    size, scp.instancesPerSecond(), scp.megabytesPerSecond(), hub.instancesPerSecond(),
+                    hub.megabytesPerSecond(), hub.instancesPerSecond() / scp.instancesPerSecond());
+        }
+    }
+
+    private static Round best(List<Round> results, String target, String size) {
+        return results.stream().filter(r -> r.target().equals(target) && r.size().equals(size))
+                .max((a, b) -> Double.compare(a.instancesPerSecond(), b.instancesPerSecond())).orElseThrow();
+    }
+
+    private static void clear(Path received) throws IOException {
+        try (var files = Files.list(received)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.clinicaldatahub.hub.dicom.support;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The whole hub (embedded Kafka in its JVM, the embedded S3 server as its child process) started
+ * as a child JVM of the test with its own heap limit, free ports and data directory, the way
+ * AuditKillNineTest starts hubs: so a test can bound the hub's heap and run it next to the
+ * shared test context without touching it.
+ */
+public final class ChildHub implements Closeable {
+
+    private final Process process;
+    private final Path log;
+    public final int dicomPort;
+    public final int kafkaPort;
+    public final int s3Port;
+
+    private ChildHub(Process process, Path log, int dicomPort, int kafkaPort, int s3Port) {
+        this.process = process;
+        this.log = log;
+        this.dicomPort = dicomPort;
+        this.kafkaPort = kafkaPort;
+        this.s3Port = s3Port;
+    }
+
+    /**
+     * Starts a hub on the {@code test} profile with {@code -Xmx<heap>} (and exit on any
+     * OutOfMemoryError, so a heap too small cannot hide in a caught error).
+     *
+     * @param s3Port     the embedded S3 server's port
+     * @param storageUrl the endpoint the hub's S3 clients use (e.g. a TcpProxy in front of s3Port)
+     */
+    public static ChildHub start(Path dataDir, String heap, int s3Port, String storageUrl, String... extra)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dataDir);
+        int dicomPort = freePort();
+        int kafkaPort = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp", classPath(), "org.clinicaldatahub.hub.HubApplication",
+                "--spring.profiles.active=test", "--hub.embedded.data-dir=" + dataDir,
+                "--hub.audit.data-dir=" + dataDir, "--hub.dicom.port=" + dicomPort,
+                "--hub.hl7.mllp-port=" + freePort(), "--hub.embedded.kafka.port=" + kafkaPort,
+                "--hub.embedded.kafka.controller-port=" + freePort(), "--hub.embedded.s3.port=" + s3Port,
+                "--hub.storage.endpoint=" + storageUrl, "--server.port=" + freePort()));
+        command.addAll(List.of(extra));
+        Path log = dataDir.resolve("hub.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChildHub hub = new ChildHub(process, log, dicomPort, kafkaPort, s3Port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("child hub exited with " + process.exitValue() + "; see " + log);
+            }
+            if (hub.log().contains("Started HubApplication")) {
+                return hub;
+            }
+            Thread.sleep(200);
+        }
+        hub.close();
+        throw new AssertionError("child hub not started within 240 s; see " + log);
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    /** SIGTERM (the hub stops its S3 server and broker), then SIGKILL for anything left. */
+    @Override
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * The class path of this test or tool: under {@code mvn exec:java} it is the context class
+     * loader's (java.class.path is Maven's own launcher there).
+     */
+    private static String classPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader
+                && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (java.net.URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                    // not a file: not needed by the hub
+                }
+            }
+            return String.join(java.io.File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
