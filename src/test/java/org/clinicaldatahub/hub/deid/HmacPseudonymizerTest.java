@@ -99,7 +99,8 @@ class HmacPseudonymizerTest {
         byte[] first = PseudonymKeys.load(properties);
         assertThat(first).hasSize(32);
         assertThat(PseudonymKeys.load(properties)).isEqualTo(first);
-        assertThat(Files.getPosixFilePermissions(dir.resolve("deid/pseudonym.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("deid/pseudonym.key")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
         properties.setGenerateDevelopmentKey(false);
         properties.setDataDir(dir.resolve("elsewhere"));
