@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,9 +82,5 @@ public final class BamDeidentifier {
 
     private static byte[] littleEndian(int value) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array();
-    }
-
-    static boolean isBgzf(InputStream in) throws IOException {
-        return in.read() == 0x1f && in.read() == 0x8b;
     }
 }

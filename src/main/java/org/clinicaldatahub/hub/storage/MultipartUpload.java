@@ -119,7 +119,7 @@ public final class MultipartUpload {
         String uploadId;
         if (serverParts != null) {
             uploadId = journaled.get().uploadId();
-            LOG.info("Resuming multipart upload to {} with {} part(s) on the server", key, serverParts.size());
+            LOG.info("Resuming multipart upload {} with {} part(s) on the server", keyReference(key), serverParts.size());
         } else {
             journaled.ifPresent(gone -> options.journal().remove(bucket, key));
             uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)
@@ -233,6 +233,11 @@ public final class MultipartUpload {
         return existing.eTag().replace("\"", "").equalsIgnoreCase(HexFormat.of().formatHex(md5.digest()));
     }
 
+    /** Keys can hold sample names (file names of a run): logs get a digest of the key instead. */
+    private static String keyReference(String key) {
+        return "key-sha256:" + Sha256.hex(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
     static void verify(String algorithm, String expected, String actual, Path file) throws ChecksumMismatchException {
         if (expected != null && !expected.equalsIgnoreCase(actual)) {
             throw new ChecksumMismatchException(algorithm + " of " + file.getFileName() + " does not match its sidecar");
@@ -301,7 +306,8 @@ public final class MultipartUpload {
         } catch (S3Exception e) {
             // 404: completed or aborted meanwhile; anything else (some S3-compatible servers cannot
             // list the parts of an upload begun before they restarted): start over cleanly
-            LOG.warn("Cannot list the parts of the journaled upload to {} (HTTP {}); starting it over", key, e.statusCode());
+            LOG.warn("Cannot list the parts of the journaled upload {} (HTTP {}); starting it over", keyReference(key),
+                    e.statusCode());
             abortQuietly(s3, bucket, key, uploadId, UploadJournal.NONE);
             return null;
         }

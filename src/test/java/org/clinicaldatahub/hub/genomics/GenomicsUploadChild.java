@@ -75,7 +75,7 @@ public final class GenomicsUploadChild {
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32).socketTimeout(Duration.ofSeconds(120)))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32).socketTimeout(Duration.ofSeconds(900)))
                 .endpointOverride(URI.create("http://localhost:" + port)).build();
     }
 
