@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class AuditBucketSegments {
 
-    private static final Pattern OBJECT = Pattern.compile("(?:.*/)?([A-Za-z0-9._-]{1,64})-(\\d{20})-(\\d{20})\\.log");
+    private static final Pattern OBJECT = Pattern.compile("(?:.*/)?([A-Za-z0-9._-]{1,64})-(\\d{20})-(\\d{20})\\.log(?:\\.gz)?");
 
     private record Batch(String key, String node, long from, long to) {
     }
@@ -85,7 +85,15 @@ public final class AuditBucketSegments {
                     @Override
                     public InputStream nextElement() {
                         String key = next.next().key();
-                        return s3.getObject(b -> b.bucket(bucket).key(key));
+                        InputStream object = s3.getObject(b -> b.bucket(bucket).key(key));
+                        if (!key.endsWith(".gz")) {
+                            return object;
+                        }
+                        try {
+                            return new java.util.zip.GZIPInputStream(object, 64 * 1024);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException("audit object " + key + " is not gzip", e);
+                        }
                     }
                 });
             }

@@ -14,6 +14,9 @@ import org.clinicaldatahub.hub.storage.TieredStore;
  * before the retention ends). The lines are the segment lines unchanged, so the bucket can be
  * verified with the same public key as the local log.
  *
+ * <p>Objects are gzip-compressed ({@code .log.gz}): audit lines are a hub's largest steady write
+ * to object storage (about a kilobyte per HL7 message), and they shrink about threefold.
+ *
  * <p>The key depends only on the batch (node, sequence range and the first event's day), so a
  * batch shipped again after a crash lands on the same key instead of a second copy.
  */
@@ -46,7 +49,21 @@ public final class ObjectStoreAuditShipper implements AuditShipper {
                 "audit-node", batch.node(),
                 "audit-from-seq", Long.toString(batch.fromSeq()),
                 "audit-to-seq", Long.toString(batch.toSeq()));
-        store.put(dataClass, channel, batch.objectName(), batch.toBytes(), metadata, firstEventDay(batch));
+        store.put(dataClass, channel, batch.objectName() + ".gz", gzip(batch.toBytes()), metadata, firstEventDay(batch));
+    }
+
+    static byte[] gzip(byte[] bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 3 + 64);
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED); // the hub's CPU is worth more than the bytes
+            }
+        }) {
+            gz.write(bytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("gzip in memory cannot fail", e);
+        }
+        return out.toByteArray();
     }
 
     private static ZonedDateTime firstEventDay(AuditBatch batch) {

@@ -204,6 +204,86 @@ public class TieredStore {
         return new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256Hex, size);
     }
 
+    /**
+     * Streams a file of any size to an explicit key, computing its SHA-256 on the way (the file is
+     * read once; memory holds two parts at most). Files up to one part go up in a single PUT with
+     * the checksum in the {@code sha256} metadata; larger ones as a multipart upload, resumable
+     * through {@code options.journal()}, whose SHA-256 is only known at the end and is therefore
+     * written as the object tag {@code sha256} (and as metadata too when the caller knew it in
+     * advance). {@link #storedSha256} reads either.
+     *
+     * @throws FileChangedException     the file changed while it was read; nothing was stored
+     * @throws ChecksumMismatchException the file does not match {@code options}' expected digests; nothing was stored
+     */
+    public StoredObject putFileStreaming(String dataClassName, String key, String channel, Path file,
+            Map<String, String> metadata, MultipartUpload.Options options) throws IOException {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        ensureBucket(dataClass);
+        refuseIfProtected(dataClass, key, "overwrite");
+        S3Client s3 = clients.forClass(dataClass);
+        Map<String, String> meta = new HashMap<>(metadata);
+        meta.put("channel", channel);
+        meta.put("hub-version", hubVersion);
+        meta.put("data-class", dataClass.name());
+        meta.putIfAbsent("source-system", "unknown");
+        if (Files.size(file) <= options.partSize()) {
+            return putSmallFile(dataClass, s3, key, file, meta, options);
+        }
+        if (options.expectedSha256() != null) {
+            meta.put("sha256", options.expectedSha256().toLowerCase(java.util.Locale.ROOT));
+        }
+        MultipartUpload.Result result = MultipartUpload.stream(s3, dataClass, key, file, meta,
+                tagging(tagsOf(dataClass)), options);
+        Map<String, String> tags = tagsOf(dataClass);
+        tags.put("sha256", result.sha256Hex());
+        s3.putObjectTagging(r -> r.bucket(dataClass.bucket()).key(key).tagging(t -> t.tagSet(tags.entrySet().stream()
+                .map(e -> software.amazon.awssdk.services.s3.model.Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList())));
+        return new StoredObject(dataClass.name(), dataClass.bucket(), key, result.sha256Hex(), result.size());
+    }
+
+    private StoredObject putSmallFile(DataClass dataClass, S3Client s3, String key, Path file, Map<String, String> meta,
+            MultipartUpload.Options options) throws IOException {
+        MultipartUpload.FileState before = MultipartUpload.FileState.of(file);
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) before.size());
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            MultipartUpload.readFully(channel, buffer, (int) before.size(), file);
+            if (channel.read(java.nio.ByteBuffer.allocate(1), before.size()) > 0) {
+                throw new FileChangedException(file.getFileName() + " grew while it was uploaded");
+            }
+        }
+        if (!before.equals(MultipartUpload.FileState.of(file))) {
+            throw new FileChangedException(file.getFileName() + " changed (size or modification time) while it was uploaded");
+        }
+        byte[] bytes = buffer.array();
+        byte[] digest = Sha256.digest(bytes);
+        String sha256Hex = HexFormat.of().formatHex(digest);
+        MultipartUpload.verify("SHA-256", options.expectedSha256(), sha256Hex, file);
+        if (options.expectedMd5() != null) {
+            MultipartUpload.verify("MD5", options.expectedMd5(),
+                    HexFormat.of().formatHex(MultipartUpload.md5().digest(bytes)), file);
+        }
+        meta.put("sha256", sha256Hex);
+        s3.putObject(PutObjectRequest.builder()
+                .bucket(dataClass.bucket())
+                .key(key)
+                .storageClass(dataClass.storageClass())
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                .checksumSHA256(Base64.getEncoder().encodeToString(digest))
+                .metadata(meta)
+                .tagging(tagging(tagsOf(dataClass)))
+                .contentLength((long) bytes.length)
+                .build(), RequestBody.fromBytes(bytes));
+        options.progress().partDone(1, bytes.length, false);
+        return new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256Hex, bytes.length);
+    }
+
+    /** The key the data class's layout gives {@code name} from {@code channel} today. */
+    public String keyFor(String dataClassName, String channel, String name) {
+        return key(policy.dataClass(dataClassName), channel, name,
+                ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC));
+    }
+
     /** The {@code sha256} metadata of the object at {@code key}, or empty when there is none. */
     public Optional<String> storedSha256(String dataClassName, String key) {
         return stored(dataClassName, key).map(StoredObject::sha256);
@@ -221,9 +301,15 @@ public class TieredStore {
         try {
             HeadObjectResponse head = clients.forClass(dataClass).headObject(h -> h.bucket(dataClass.bucket()).key(key));
             String sha256 = head.metadata().get("sha256");
+            Long length = head.contentLength();
+            long size = length == null ? -1 : length;
+            if (sha256 == null) {
+                // streamed multipart objects carry their SHA-256 as a tag (known only after the last part)
+                sha256 = clients.forClass(dataClass).getObjectTagging(t -> t.bucket(dataClass.bucket()).key(key)).tagSet()
+                        .stream().filter(tag -> "sha256".equals(tag.key())).map(tag -> tag.value()).findFirst().orElse(null);
+            }
             return sha256 == null ? Optional.empty()
-                    : Optional.of(new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256,
-                            head.contentLength() == null ? -1 : head.contentLength()));
+                    : Optional.of(new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256, size));
         } catch (NoSuchKeyException missing) {
             return Optional.empty();
         } catch (S3Exception e) {

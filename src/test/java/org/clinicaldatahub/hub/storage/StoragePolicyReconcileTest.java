@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.clinicaldatahub.hub.hl7.Hl7Properties;
+import org.clinicaldatahub.hub.hl7.support.MllpClient;
+import org.clinicaldatahub.hub.hl7.support.SyntheticHl7;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -25,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
@@ -46,6 +53,8 @@ class StoragePolicyReconcileTest {
     StoragePolicyReconciliation reconciliation;
     @Autowired
     TestRestTemplate http;
+    @Autowired
+    Hl7Properties hl7;
 
     @Test
     void afterStartUpEveryBucketIsConfiguredAsThePolicySays() {
@@ -85,6 +94,54 @@ class StoragePolicyReconcileTest {
                 "x".getBytes(StandardCharsets.UTF_8), Map.of());
         assertThat(s3.getObjectTagging(b -> b.bucket(cold.bucket()).key(cold.key())).tagSet())
                 .contains(Tag.builder().key("data-class").value("quarantine").build());
+    }
+
+    /**
+     * Not objects this test writes itself, but what the channels wrote: the HL7 archive
+     * (clinical-hot), the quarantine and the audit shipper; every object in their buckets is
+     * checked against the data class its tag names.
+     */
+    @Test
+    void everyObjectTheChannelsWroteCarriesItsDataClassStorageClassAndTags() throws Exception {
+        Instant started = Instant.now().minusSeconds(1);
+        SyntheticHl7 generator = new SyntheticHl7(17, 4).controlIdPrefix("POL" + (System.currentTimeMillis() % 100_000));
+        try (MllpClient client = MllpClient.connect("localhost", hl7.getMllpPort(), Duration.ofSeconds(5))) {
+            client.request(generator.next().bytes(), Duration.ofSeconds(30));
+            client.request("PID|1||X123\rPV1|1|I\r".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(30));
+        }
+        S3Client s3 = clients.defaultClient();
+        List<String> buckets = List.of(policy.dataClass("clinical-hot").bucket(), policy.dataClass("quarantine").bucket(),
+                policy.dataClass("audit").bucket());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String bucket : buckets) {
+            while (s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                    .noneMatch(o -> o.lastModified().isAfter(started))) {
+                assertThat(System.nanoTime()).as("a new object in %s", bucket).isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+        int checked = 0;
+        for (String bucket : buckets) {
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+                Map<String, String> tags = new HashMap<>();
+                try {
+                    s3.getObjectTagging(b -> b.bucket(bucket).key(object.key())).tagSet()
+                            .forEach(tag -> tags.put(tag.key(), tag.value()));
+                } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException deletedByAnotherTest) {
+                    continue; // the hold test deletes its objects once released; S3Mock still lists them
+                }
+                assertThat(tags).as("%s/%s", bucket, object.key()).containsKey("data-class");
+                DataClass dataClass = policy.dataClass(tags.get("data-class"));
+                assertThat(dataClass.bucket()).isEqualTo(bucket);
+                assertThat(tags).as("%s/%s", bucket, object.key()).containsAllEntriesOf(dataClass.tags())
+                        .containsKey("pinned");
+                String storageClass = s3.headObject(b -> b.bucket(bucket).key(object.key())).storageClassAsString();
+                assertThat(storageClass == null ? "STANDARD" : storageClass).as("%s/%s", bucket, object.key())
+                        .isEqualTo(dataClass.storageClass());
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(3);
     }
 
     @Test
