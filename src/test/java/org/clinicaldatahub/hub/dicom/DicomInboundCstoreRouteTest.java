@@ -129,7 +129,7 @@ class DicomInboundCstoreRouteTest {
             }
             assertThat(Sha256.hex(DicomScpDcmtkTest.dataSet(stored, DicomScpDcmtkTest.dataSetOffset(stored))))
                     .as("data set of %s in S3", file.getFileName())
-                    .isEqualTo(Sha256.hex(DicomScpDcmtkTest.dataSet(file, DicomScpDcmtkTest.dataSetOffset(file))));
+                    .isEqualTo(Sha256.hex(DicomScpDcmtkTest.onTheWire(file, sent.transferSyntaxUid())));
             FileMetaInformation storedMeta = meta(stored);
             assertThat(storedMeta.transferSyntaxUid()).isEqualTo(sent.transferSyntaxUid());
             assertThat(storedMeta.mediaStorageSopInstanceUid()).isEqualTo(sent.mediaStorageSopInstanceUid());
