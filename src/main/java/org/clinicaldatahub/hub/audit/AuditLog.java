@@ -114,12 +114,14 @@ public final class AuditLog implements Closeable {
 
     /** Appends an event and returns once it is durable (forced to disk, unless the policy is NONE). */
     public long appendDurably(AuditEvent.Builder event) {
-        return await(appendAsync(event));
+        long seq = journal.append(factory(event), false).seq();
+        journal.awaitDurable(seq);
+        return seq;
     }
 
     /** Returns once every event up to {@code seq} is durable. */
     public void awaitDurable(long seq) {
-        await(journal.whenDurable(seq));
+        journal.awaitDurable(seq);
     }
 
     private static long await(CompletableFuture<Long> durable) {

@@ -172,6 +172,50 @@ class AuditLogDurabilityTest {
     }
 
     @Test
+    void concurrentSendersCommittingTheirOwnBatchesKeepOneOrderedVerifiableChain() throws Exception {
+        // 8 "ACK paths" record two events each and wait for them, as the MLLP route does: whoever finds
+        // no commit running writes the batch itself, the others wait; small segments make leaders roll.
+        int threads = 8;
+        int perThread = 400;
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (AuditLog log = logIn(dir, keys).segmentBytes(64 * 1024).checkpointEvery(100, Duration.ofMillis(20)).open()) {
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                Thread sender = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            log.append(received(base + i));
+                            long published = log.append(received(-(base + i)));
+                            log.awaitDurable(published);
+                            if (log.durableSeq() < published) {
+                                throw new AssertionError("awaitDurable returned before seq " + published + " was durable");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                senders.add(sender);
+                sender.start();
+            }
+            for (Thread sender : senders) {
+                sender.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            assertThat(errors).isEmpty();
+            assertThat(log.lastSeq()).isEqualTo(1L + 2L * threads * perThread);
+        }
+        assertThat(segments(dir)).hasSizeGreaterThan(2);
+        AuditVerificationResult result = verify(dir, keys);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+        long events = 0;
+        for (Path segment : segments(dir)) {
+            events += lines(segment).stream().filter(l -> l.contains("\"step\":\"received\"")).count();
+        }
+        assertThat(events).isEqualTo(2L * threads * perThread);
+    }
+
+    @Test
     void aSecondWriterOnTheSameLogIsRefused() throws IOException {
         try (AuditLog ignored = logIn(dir, keys).open()) {
             assertThatThrownBy(() -> logIn(dir, keys).open()).isInstanceOf(AuditUnavailableException.class);

@@ -10,8 +10,8 @@ import org.clinicaldatahub.hub.audit.AuditSigningKeys;
 
 /**
  * Collects the hashes of events written since the last checkpoint and makes the next signed
- * {@link Checkpoint}. Owned by the writer thread; signing (about 2 ms with the JDK's Ed25519)
- * therefore never holds up threads that record events.
+ * {@link Checkpoint}. Changed by the committing thread (one at a time) and read by the journal's
+ * writer thread to decide when the next checkpoint is due, hence synchronized.
  */
 public final class Checkpointer {
 
@@ -43,7 +43,7 @@ public final class Checkpointer {
     }
 
     /** Records events going to the file: {@code count} hashes of 32 bytes, packed. */
-    public void written(long firstSeq, byte[] packed, int count) {
+    public synchronized void written(long firstSeq, byte[] packed, int count) {
         if (firstSeq != coveredTo + hashes.size() + 1) {
             throw new IllegalStateException("events reached the checkpointer out of order");
         }
@@ -55,27 +55,27 @@ public final class Checkpointer {
     }
 
     /** Takes back the last {@code count} hashes of {@link #written}, after their write failed. */
-    public void retract(int count) {
+    public synchronized void retract(int count) {
         for (int i = 0; i < count && !hashes.isEmpty(); i++) {
             hashes.remove(hashes.size() - 1);
         }
     }
 
-    public int uncovered() {
+    public synchronized int uncovered() {
         return hashes.size();
     }
 
-    public long coveredTo() {
+    public synchronized long coveredTo() {
         return coveredTo;
     }
 
     /** Due when there are uncovered events and either the count or the time interval is reached. */
-    public boolean due(long nanoNow) {
+    public synchronized boolean due(long nanoNow) {
         return !hashes.isEmpty() && (hashes.size() >= intervalEvents || nanoNow - lastCheckpointNanos >= intervalNanos);
     }
 
     /** Nanoseconds until {@link #due(long)} turns true by time, {@link Long#MAX_VALUE} when nothing is uncovered. */
-    public long nanosUntilDue(long nanoNow) {
+    public synchronized long nanosUntilDue(long nanoNow) {
         if (hashes.isEmpty()) {
             return Long.MAX_VALUE;
         }
@@ -83,7 +83,7 @@ public final class Checkpointer {
     }
 
     /** Makes and signs a checkpoint over all uncovered events; call {@link #committed} once it is written. */
-    public Checkpoint build(String cause) {
+    public synchronized Checkpoint build(String cause) {
         if (hashes.isEmpty()) {
             throw new IllegalStateException("no events to checkpoint");
         }
@@ -99,7 +99,7 @@ public final class Checkpointer {
                 unsigned.root(), unsigned.digests(), cause, unsigned.time(), unsigned.keyId(), sig);
     }
 
-    public void committed(Checkpoint checkpoint) {
+    public synchronized void committed(Checkpoint checkpoint) {
         coveredTo = checkpoint.to();
         hashes.clear();
         lastCheckpointNanos = System.nanoTime();

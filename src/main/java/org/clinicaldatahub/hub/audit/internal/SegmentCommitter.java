@@ -9,7 +9,7 @@ import org.clinicaldatahub.hub.audit.FsyncPolicy;
  * the signed checkpoint over them into the segment in one pass with one force, then rolls or
  * extends the segment. Events and their checkpoint succeed or fail together: on failure the
  * segment is rolled back to where it was and the batch is kept, to be written again (with any
- * later lines) by the next commit. Used by the writer thread only.
+ * later lines) by the next commit. Used by one committing thread at a time (the journal's commit lock).
  */
 final class SegmentCommitter {
 
@@ -28,12 +28,13 @@ final class SegmentCommitter {
     /**
      * Writes the batch (after whatever a failed commit left) and a checkpoint if one is due,
      * and forces per policy; {@code flush} and {@code finish} always force, {@code finish}
-     * always signs (cause {@code final}).
+     * always signs (cause {@code final}). A checkpoint due by count or time is signed only when
+     * {@code intervalCheckpoint}; one for a roll, a flush or the finish always.
      *
      * @return the batch that is now durable (possibly larger than {@code taken}), to be recycled
      * @throws IOException when anything failed; nothing of this commit counts as written
      */
-    PendingBatch write(PendingBatch taken, boolean flush, boolean finish) throws IOException {
+    PendingBatch write(PendingBatch taken, boolean flush, boolean finish, boolean intervalCheckpoint) throws IOException {
         PendingBatch batch = taken;
         if (retry != null) {
             retry.addAll(taken);
@@ -50,7 +51,8 @@ final class SegmentCommitter {
                 store.write(batch.firstSeq(), batch.data(), batch.size());
             }
             String cause = finish ? Checkpoint.FINAL : store.full() ? Checkpoint.ROLL
-                    : flush ? Checkpoint.FLUSH : checkpointer.due(System.nanoTime()) ? Checkpoint.INTERVAL : null;
+                    : flush ? Checkpoint.FLUSH
+                    : intervalCheckpoint && checkpointer.due(System.nanoTime()) ? Checkpoint.INTERVAL : null;
             Checkpoint checkpoint = null;
             if (cause != null && checkpointer.uncovered() > 0) {
                 checkpoint = checkpointer.build(cause);
