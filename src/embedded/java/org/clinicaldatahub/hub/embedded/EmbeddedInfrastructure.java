@@ -49,8 +49,8 @@ public final class EmbeddedInfrastructure implements ApplicationListener<SpringA
 
     public static final String BOOTSTRAP_SERVERS_PROPERTY = "hub.embedded.kafka.bootstrap-servers";
     public static final String S3_ENDPOINT_PROPERTY = "hub.embedded.s3.endpoint";
-    /** How long the readiness lifecycle waits for the servers: both start-ups time out after 60 s themselves. */
-    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long the readiness lifecycle waits for the servers: both start-ups time out after 150 s themselves. */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     static final String PROPERTY_SOURCE_NAME = "hubEmbeddedInfrastructure";
     static final String READINESS_BEAN_NAME = "hubEmbeddedInfrastructureReadiness";
 

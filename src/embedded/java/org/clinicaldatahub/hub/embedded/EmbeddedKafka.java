@@ -33,7 +33,8 @@ final class EmbeddedKafka {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    // generous: on two cores shared with a build, S3Mock alone has taken 55 s to start
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;

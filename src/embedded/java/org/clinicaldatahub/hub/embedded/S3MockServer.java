@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 final class S3MockServer {
 
     private static final Logger log = LoggerFactory.getLogger(S3MockServer.class);
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    // generous: on two cores shared with a build, S3Mock alone has taken 55 s to start
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(150);
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final String LOG_FILE = "s3mock.log";
     private static final String EXTENSION_DIR = "s3mock-ext";
