@@ -241,6 +241,11 @@ class FhirInboundPollRouteTest {
         }
         String auditText = audit.toString().toLowerCase(Locale.ROOT);
         assertThat(auditText).contains("\"route\":\"fhir-inbound-poll\"");
+        // the searches and page loads read from the EHR: receipts, not forwards to it
+        List<String> pollEvents = auditText.lines().filter(l -> l.contains("\"route\":\"fhir-inbound-poll\"")).toList();
+        assertThat(pollEvents).anyMatch(l -> l.contains("\"step\":\"received\"") && l.contains("fhir://search"));
+        assertThat(pollEvents).anyMatch(l -> l.contains("\"step\":\"published\""));
+        assertThat(pollEvents).noneMatch(l -> l.contains("\"step\":\"forwarded\""));
         String logs = output.getAll().toLowerCase(Locale.ROOT);
         for (String value : synthetic.phi()) {
             String needle = value.toLowerCase(Locale.ROOT);
