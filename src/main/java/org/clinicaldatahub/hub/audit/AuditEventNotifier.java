@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
  * ...), clock triggers, exchanges made by a producer template and copies made by splitter,
  * multicast and wire tap are not receipts.</li>
  * <li>ExchangeSent without failure: {@code published} to {@code kafka}, {@code stored} to
- * {@code aws2-s3}, {@code forwarded} to any other outside system; sends to internal components
+ * {@code aws2-s3}, {@code received} for a camel-fhir read (search, page, read, history) from an
+ * outside FHIR server, {@code forwarded} to any other outside system; sends to internal components
  * (direct, seda, log, bean, mock, ...) are not audited.</li>
  * <li>ExchangeFailureHandled with the failure handled (a NAK or quarantine was produced):
  * {@code rejected}; ExchangeFailed: {@code error}. The reason is the {@code hubReasonCode}
@@ -121,6 +122,35 @@ public class AuditEventNotifier extends EventNotifierSupport {
         }
     }
 
+    /**
+     * camel-fhir APIs that only read from the FHIR server (fhir://search/..., fhir://load-page/...):
+     * the data comes in, nothing is sent to the server, so the step is {@code received}.
+     */
+    static final Set<String> FHIR_READ_APIS = Set.of("search", "load-page", "read", "history", "capabilities");
+
+    /**
+     * Step for a send to this endpoint URI: a camel-fhir read from an outside FHIR server is a
+     * receipt; otherwise as {@link #stepForScheme}.
+     */
+    static AuditStep stepForEndpoint(String endpointUri) {
+        int colon = endpointUri.indexOf(':');
+        String scheme = colon < 0 ? endpointUri : endpointUri.substring(0, colon);
+        if ("fhir".equals(scheme)) {
+            String rest = endpointUri.substring(colon + 1);
+            while (rest.startsWith("/")) {
+                rest = rest.substring(1);
+            }
+            int end = 0;
+            while (end < rest.length() && rest.charAt(end) != '/' && rest.charAt(end) != '?') {
+                end++;
+            }
+            if (FHIR_READ_APIS.contains(rest.substring(0, end))) {
+                return AuditStep.RECEIVED;
+            }
+        }
+        return stepForScheme(scheme);
+    }
+
     /** Step for a send to an endpoint with this scheme, or null for a component internal to the hub. */
     static AuditStep stepForScheme(String scheme) {
         if ("kafka".equals(scheme)) {
@@ -147,7 +177,7 @@ public class AuditEventNotifier extends EventNotifierSupport {
         if (exchange.isFailed() || endpoint == null) {
             return null;
         }
-        AuditStep step = stepForScheme(ExchangeAuditMapper.scheme(endpoint));
+        AuditStep step = stepForEndpoint(endpoint.getEndpointUri());
         if (step == null) {
             return null;
         }

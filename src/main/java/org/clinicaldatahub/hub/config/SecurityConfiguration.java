@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
@@ -22,6 +23,16 @@ public class SecurityConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
     /** The shipped default; starting with it is allowed for a laptop but shouted about. */
     static final String DEFAULT_PASSWORD = "change-me";
+
+    /**
+     * The password check of every login, with a short memory of verified passwords: machine
+     * clients send HTTP basic on each request, and a bcrypt check per request cost more CPU than
+     * the FHIR Bundle it let in (BENCHMARKS.md, FHIR channels).
+     */
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return VerifiedPasswordCache.forHub();
+    }
 
     @Bean
     SecurityFilterChain hubSecurity(HttpSecurity http, SecurityProperties security) throws Exception {

@@ -64,6 +64,7 @@ public class FhirPoller {
      * Publishes the page's resource versions not committed yet, each as its own record keyed by
      * its patient reference, and advances the cursor, in one Kafka transaction. Entries of other
      * types (an {@code _include}, an OperationOutcome) are not this search's and are left out.
+     * Audited as {@code published} once committed.
      */
     public void commitPage(Exchange exchange) {
         Bundle page = exchange.getMessage().getBody(Bundle.class);
@@ -100,7 +101,8 @@ public class FhirPoller {
                 next = next.advancedBy(updated, version);
             }
         }
-        audit.recordStep(exchange, "received");
+        // the page's receipt was recorded when the search or page load returned (AuditEventNotifier,
+        // step received, naming the fhir endpoint)
         if (!records.isEmpty() || !next.equals(cursor)) {
             committer.commit(type, records, next);
             audit.recordStep(exchange, "published");

@@ -148,6 +148,20 @@ class AuditEventNotifierTest {
     }
 
     @Test
+    void readsFromAFhirServerAreReceiptsAndWritesAreForwards() {
+        assertThat(AuditEventNotifier.stepForEndpoint("fhir://search/searchByUrl?client=%23ehr&inBody=url"))
+                .isEqualTo(AuditStep.RECEIVED);
+        assertThat(AuditEventNotifier.stepForEndpoint("fhir://load-page/next?client=%23ehr&inBody=bundle"))
+                .isEqualTo(AuditStep.RECEIVED);
+        assertThat(AuditEventNotifier.stepForEndpoint("fhir:read/resourceById")).isEqualTo(AuditStep.RECEIVED);
+        assertThat(AuditEventNotifier.stepForEndpoint("fhir://create/resource?inBody=resourceAsString"))
+                .isEqualTo(AuditStep.FORWARDED);
+        assertThat(AuditEventNotifier.stepForEndpoint("fhir://transaction/withBundle")).isEqualTo(AuditStep.FORWARDED);
+        assertThat(AuditEventNotifier.stepForEndpoint("kafka:hub.fhir.inbound")).isEqualTo(AuditStep.PUBLISHED);
+        assertThat(AuditEventNotifier.stepForEndpoint("direct:x")).isNull();
+    }
+
+    @Test
     void exchangesSentByATemplateAreNotReceipts() throws IOException {
         camel.createProducerTemplate().sendBody("direct:deidentify", "DOE^JOHN");
         recorder.flush();

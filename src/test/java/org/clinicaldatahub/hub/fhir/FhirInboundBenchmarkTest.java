@@ -30,6 +30,8 @@ import org.springframework.test.context.ActiveProfiles;
  * trail, archiver running): transaction Bundles of 100 resources posted by several clients, each
  * answer checked. Runs only with {@code -Dbench.fhir=true} (it is a measurement, not a check):
  * <pre>mvn -o test -Dtest=FhirInboundBenchmarkTest -Dbench.fhir=true [-Dbench.bundles=200 -Dbench.clients=4]</pre>
+ * The CPU it reports is the whole test JVM's, clients included; {@code bench.FhirBench} runs the
+ * hub in a JVM of its own and reports the hub's CPU apart from the clients'.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability

@@ -241,6 +241,11 @@ class FhirInboundPollRouteTest {
         }
         String auditText = audit.toString().toLowerCase(Locale.ROOT);
         assertThat(auditText).contains("\"route\":\"fhir-inbound-poll\"");
+        // the searches and page loads read from the EHR: receipts, not forwards to it
+        List<String> pollEvents = auditText.lines().filter(l -> l.contains("\"route\":\"fhir-inbound-poll\"")).toList();
+        assertThat(pollEvents).anyMatch(l -> l.contains("\"step\":\"received\"") && l.contains("fhir://search"));
+        assertThat(pollEvents).anyMatch(l -> l.contains("\"step\":\"published\""));
+        assertThat(pollEvents).noneMatch(l -> l.contains("\"step\":\"forwarded\""));
         String logs = output.getAll().toLowerCase(Locale.ROOT);
         for (String value : synthetic.phi()) {
             String needle = value.toLowerCase(Locale.ROOT);
@@ -267,12 +272,18 @@ class FhirInboundPollRouteTest {
             group.forEach(r -> expected.add(r.fhirType() + "/" + r.getIdElement().getIdPart() + "/_history/1"));
         }
         int pagesBefore = ehr.pageFetches() + ehr.searches();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         long start = System.nanoTime();
         awaitVersions(expected, Duration.ofMinutes(5));
         double seconds = (System.nanoTime() - start) / 1e9;
+        // this JVM: the hub with its Kafka broker, the EHR (HAPI RestfulServer) and this test's consumer
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
         System.out.printf(Locale.ROOT, "FHIR poll bench: %d resources in %.1f s -> %.0f resources/s (%d requests to the EHR, "
-                + "page size %d, cron every 2 s)%n", expected.size(), seconds, expected.size() / seconds,
-                ehr.pageFetches() + ehr.searches() - pagesBefore, fhirProperties.getPoll().getPageSize());
+                + "page size %d, cron every 2 s); JVM CPU %.1f s = %.3f ms/resource (hub, EHR and test consumer); "
+                + "load average %.1f%n", expected.size(), seconds, expected.size() / seconds,
+                ehr.pageFetches() + ehr.searches() - pagesBefore, fhirProperties.getPoll().getPageSize(), cpuSeconds,
+                cpuSeconds * 1000 / expected.size(), os.getSystemLoadAverage());
         assertThat(copies.values()).allMatch(n -> n == 1);
     }
 

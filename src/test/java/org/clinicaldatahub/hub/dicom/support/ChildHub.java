@@ -25,13 +25,16 @@ public final class ChildHub implements Closeable {
     public final int dicomPort;
     public final int kafkaPort;
     public final int s3Port;
+    /** The hub's HTTP port (actuator, FHIR endpoint). */
+    public final int httpPort;
 
-    private ChildHub(Process process, Path log, int dicomPort, int kafkaPort, int s3Port) {
+    private ChildHub(Process process, Path log, int dicomPort, int kafkaPort, int s3Port, int httpPort) {
         this.process = process;
         this.log = log;
         this.dicomPort = dicomPort;
         this.kafkaPort = kafkaPort;
         this.s3Port = s3Port;
+        this.httpPort = httpPort;
     }
 
     /**
@@ -43,22 +46,31 @@ public final class ChildHub implements Closeable {
      */
     public static ChildHub start(Path dataDir, String heap, int s3Port, String storageUrl, String... extra)
             throws IOException, InterruptedException {
+        return start(dataDir, heap, List.of(), s3Port, storageUrl, extra);
+    }
+
+    /** As above, with further JVM options for the hub (e.g. a flight recording). */
+    public static ChildHub start(Path dataDir, String heap, List<String> jvmOptions, int s3Port, String storageUrl,
+            String... extra) throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         int dicomPort = freePort();
         int kafkaPort = freePort();
+        int httpPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", classPath(), "org.clinicaldatahub.hub.HubApplication",
                 "--spring.profiles.active=test", "--hub.embedded.data-dir=" + dataDir,
                 "--hub.audit.data-dir=" + dataDir, "--hub.dicom.port=" + dicomPort,
                 "--hub.hl7.mllp-port=" + freePort(), "--hub.embedded.kafka.port=" + kafkaPort,
                 "--hub.embedded.kafka.controller-port=" + freePort(), "--hub.embedded.s3.port=" + s3Port,
-                "--hub.storage.endpoint=" + storageUrl, "--server.port=" + freePort()));
+                "--hub.storage.endpoint=" + storageUrl, "--server.port=" + httpPort));
         command.addAll(List.of(extra));
         Path log = dataDir.resolve("hub.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ChildHub hub = new ChildHub(process, log, dicomPort, kafkaPort, s3Port);
+        ChildHub hub = new ChildHub(process, log, dicomPort, kafkaPort, s3Port, httpPort);
         long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -71,6 +83,11 @@ public final class ChildHub implements Closeable {
         }
         hub.close();
         throw new AssertionError("child hub not started within 240 s; see " + log);
+    }
+
+    /** The hub's process (its descendants include the embedded S3 server). */
+    public ProcessHandle processHandle() {
+        return process.toHandle();
     }
 
     public boolean alive() {
