@@ -73,6 +73,11 @@ public final class ChildHub implements Closeable {
         throw new AssertionError("child hub not started within 240 s; see " + log);
     }
 
+    /** The hub's JVM (its S3 server is a descendant). */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
