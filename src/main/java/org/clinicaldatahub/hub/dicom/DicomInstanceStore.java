@@ -38,6 +38,7 @@ public final class DicomInstanceStore {
     private final AuditRecorder auditRecorder;
     private final String dataClass;
     private final String keyLayout;
+    private final DicomProperties.AcknowledgeAfter acknowledgeAfter;
 
     public DicomInstanceStore(TieredStore tieredStore, DicomSpool spool, AuditRecorder auditRecorder,
             DicomProperties properties) {
@@ -46,12 +47,21 @@ public final class DicomInstanceStore {
         this.auditRecorder = auditRecorder;
         this.dataClass = properties.getDataClass();
         this.keyLayout = properties.getKeyLayout();
+        this.acknowledgeAfter = properties.getAcknowledgeAfter();
     }
 
-    /** Stores the instance of a C-STORE; spools it when the store is unreachable. */
+    /**
+     * Stores the instance of a C-STORE; spools it when the store is unreachable. Under
+     * {@code hub.dicom.acknowledge-after: spooled} it only spools it (forced to disk), and the
+     * drain stores it and publishes its event.
+     */
     public void store(Exchange exchange) throws IOException {
         ReceivedInstance instance = instance(exchange);
         String key = instance.objectKey(keyLayout);
+        if (acknowledgeAfter == DicomProperties.AcknowledgeAfter.SPOOLED) {
+            spool(exchange, instance, key, "DICOM_SPOOLED_BEFORE_STORE");
+            return;
+        }
         try {
             put(exchange, instance, key);
         } catch (SdkClientException | S3Exception e) {
@@ -59,15 +69,18 @@ public final class DicomInstanceStore {
                 throw e;
             }
             LOG.warn("object store unreachable ({}): instance spooled locally", e.getClass().getSimpleName());
-            ReceivedInstance spooled = spool.keep(instance, key);
-            Message message = exchange.getMessage();
-            message.setHeader(INSTANCE_HEADER, spooled);
-            message.setHeader(DicomHeaders.SPOOLED, Boolean.TRUE);
-            message.setHeader(HubHeaders.OBJECT_KEY, key);
-            message.setHeader(HubHeaders.SHA256, instance.sha256());
-            AuditRecorder.remember(exchange, auditRecorder.record(storedEvent(exchange, instance, "", key)
-                    .reason("DICOM_SPOOLED")));
+            spool(exchange, instance, key, "DICOM_SPOOLED");
         }
+    }
+
+    private void spool(Exchange exchange, ReceivedInstance instance, String key, String reason) throws IOException {
+        ReceivedInstance spooled = spool.keep(instance, key);
+        Message message = exchange.getMessage();
+        message.setHeader(INSTANCE_HEADER, spooled);
+        message.setHeader(DicomHeaders.SPOOLED, Boolean.TRUE);
+        message.setHeader(HubHeaders.OBJECT_KEY, key);
+        message.setHeader(HubHeaders.SHA256, instance.sha256());
+        AuditRecorder.remember(exchange, auditRecorder.record(storedEvent(exchange, instance, "", key).reason(reason)));
     }
 
     /** Uploads a spooled instance (drain route); throws while the store is still unreachable. */

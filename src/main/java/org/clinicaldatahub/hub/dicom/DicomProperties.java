@@ -45,6 +45,12 @@ public class DicomProperties {
     private Path spoolDir = Path.of("./data/dicom-spool");
     /** How often the spool is drained into the object store. */
     private Duration spoolDrainInterval = Duration.ofSeconds(5);
+    /**
+     * When the C-STORE-RSP success goes out: {@code stored} once the instance is in the object
+     * store and its event is on Kafka; {@code spooled} once it is forced into the local spool (the
+     * drain, woken at once, uploads it and publishes its event afterwards).
+     */
+    private AcknowledgeAfter acknowledgeAfter = AcknowledgeAfter.STORED;
     /** Instances larger than this are uploaded in parts. */
     private DataSize multipartThreshold = DataSize.ofMegabytes(64);
     /** Part size of multipart uploads (at least 5 MB). */
@@ -114,6 +120,8 @@ public class DicomProperties {
     public void setSpoolDir(Path spoolDir) { this.spoolDir = spoolDir; }
     public Duration getSpoolDrainInterval() { return spoolDrainInterval; }
     public void setSpoolDrainInterval(Duration spoolDrainInterval) { this.spoolDrainInterval = spoolDrainInterval; }
+    public AcknowledgeAfter getAcknowledgeAfter() { return acknowledgeAfter; }
+    public void setAcknowledgeAfter(AcknowledgeAfter acknowledgeAfter) { this.acknowledgeAfter = acknowledgeAfter; }
     public DataSize getMultipartThreshold() { return multipartThreshold; }
     public void setMultipartThreshold(DataSize multipartThreshold) { this.multipartThreshold = multipartThreshold; }
     public DataSize getMultipartPartSize() { return multipartPartSize; }
@@ -121,4 +129,12 @@ public class DicomProperties {
     public String getStoredTopic() { return storedTopic; }
     public void setStoredTopic(String storedTopic) { this.storedTopic = storedTopic; }
     public Tls getTls() { return tls; }
+
+    /** {@code hub.dicom.acknowledge-after}: the commit a C-STORE success stands for. */
+    public enum AcknowledgeAfter {
+        /** In the object store, event on Kafka (the spool only while the store is unreachable). */
+        STORED,
+        /** Forced to the local spool (file and description fsync'd); store and event follow from the drain. */
+        SPOOLED
+    }
 }

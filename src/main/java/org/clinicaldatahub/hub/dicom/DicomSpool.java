@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Store and forward for the DICOM channel (DESIGN.md: a site keeps scanning when the WAN drops).
  * When the object store is unreachable an instance is moved into {@code <spool>/pending} with a
- * JSON description beside it, both forced to disk (file, then directory) before the C-STORE is
- * answered. The drain route uploads pending instances once the store answers again, publishes
+ * JSON description beside it, both forced to disk (files, then directory) before the C-STORE is
+ * answered; under {@code hub.dicom.acknowledge-after: spooled} every instance goes this way. The drain route uploads pending instances once the store answers again, publishes
  * their events, and only then removes them: a crash in between uploads again to the same key.
  */
 public final class DicomSpool {
@@ -31,6 +32,7 @@ public final class DicomSpool {
     private static final int DRAIN_BATCH = 100;
 
     private final Path pendingDir;
+    private final Object lock = new Object();
 
     public DicomSpool(Path spoolDir) {
         try {
@@ -44,18 +46,28 @@ public final class DicomSpool {
     record Entry(ReceivedInstance instance, String objectKey) {
     }
 
-    /** Moves the received file into the spool, durably; returns the spooled instance. */
+    /**
+     * Moves the received file into the spool, durably; returns the spooled instance. The file and
+     * its description are forced before they are renamed into place (a resend of the same SOP
+     * Instance replaces the entry, under the lock that {@link #remove} takes), then the directory.
+     */
     public ReceivedInstance keep(ReceivedInstance instance, String objectKey) throws IOException {
         String name = instance.sopInstanceUid();
         Path file = pendingDir.resolve(name + ".dcm");
-        force(instance.file());
-        Files.move(instance.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         ReceivedInstance spooled = withFile(instance, file);
-        Path tmp = pendingDir.resolve(name + ".json.tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(new Entry(spooled, objectKey)));
-        force(tmp);
-        Files.move(tmp, pendingDir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = pendingDir.resolve(name + "." + UUID.randomUUID() + ".json.tmp");
+        try {
+            Files.write(tmp, JSON.writeValueAsBytes(new Entry(spooled, objectKey)));
+            force(instance.file());
+            force(tmp);
+            synchronized (lock) {
+                Files.move(instance.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, pendingDir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         forceDirectory(pendingDir);
         return spooled;
     }
@@ -92,12 +104,29 @@ public final class DicomSpool {
         }
     }
 
-    /** Removes a drained instance (the exchange body), after its upload and event. */
+    /** True when instances wait in the spool. */
+    public boolean hasPending() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(pendingDir, "*.json")) {
+            return entries.iterator().hasNext();
+        }
+    }
+
+    /**
+     * Removes a drained instance (the exchange body), after its upload and event; an entry that a
+     * resend replaced in the meantime (other bytes) stays for the next round.
+     */
     public void remove(Exchange exchange) throws IOException {
         ReceivedInstance instance = exchange.getMessage().getHeader(DicomInstanceStore.INSTANCE_HEADER,
                 ReceivedInstance.class);
-        Files.deleteIfExists(pendingDir.resolve(instance.sopInstanceUid() + ".json"));
-        Files.deleteIfExists(instance.file());
+        Path description = pendingDir.resolve(instance.sopInstanceUid() + ".json");
+        synchronized (lock) {
+            if (Files.exists(description)
+                    && !JSON.readValue(description.toFile(), Entry.class).instance().sha256().equals(instance.sha256())) {
+                return;
+            }
+            Files.deleteIfExists(description);
+            Files.deleteIfExists(instance.file());
+        }
         forceDirectory(pendingDir);
     }
 
@@ -109,7 +138,7 @@ public final class DicomSpool {
 
     private static void force(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
+            channel.force(false);
         }
     }
 

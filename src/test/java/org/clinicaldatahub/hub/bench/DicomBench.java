@@ -19,12 +19,18 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
 /**
  * C-STORE benchmark on loopback, side by side in one run with the same files: DCMTK
  * {@code storescu} into DCMTK {@code storescp} (writing Part 10 files to disk) versus
- * {@code storescu} into the hub (storing each instance in the embedded S3 server before it
- * answers). Small instances are ~512 KB CT slices, large ones ~50 MB multi-frame images; each
- * round sends all files of one size in one association, and every instance gets a fresh SOP
- * Instance UID per target, so the hub never skips an upload as "already stored".
- * {@code TCP_NODELAY=1} is in the environment of every DCMTK process (DCMTK 3.6.7 leaves Nagle
- * on without it). Prints instances/s and MB/s per target and size and the hub/storescp ratio.
+ * {@code storescu} into the hub (with {@code hub.dicom.acknowledge-after} as given: {@code spooled}
+ * answers once the instance is fsync'd into the local spool and the drain puts it into the
+ * embedded S3 server, {@code stored} answers once it is in S3 with its event on Kafka). Small
+ * instances are ~512 KB CT slices, large ones ~50 MB multi-frame images; each round sends all
+ * files of one size in one association, and every instance gets a fresh SOP Instance UID per
+ * target, so the hub never skips an upload as "already stored". After a hub round the bench waits
+ * until the hub's spool is empty (every instance in S3 with its event published) and reports that
+ * time too, so no drain work spills into the next round. {@code TCP_NODELAY=1} is in the
+ * environment of every DCMTK process (DCMTK 3.6.7 leaves Nagle on without it). Prints
+ * instances/s and MB/s per target and size, the hub/storescp ratio, and the receiver's CPU time
+ * per instance (utime + stime from /proc of storescp, or of the hub JVM and its S3 server child,
+ * until acknowledged and until drained).
  *
  * <p>Run: {@code mvn -Pbench test-compile exec:java -Dbench.main=org.clinicaldatahub.hub.bench.DicomBench}
  * (or {@code java -cp ... org.clinicaldatahub.hub.bench.DicomBench key=value ...}).
@@ -38,6 +44,7 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  *   <tr><td>bench.dicomPort</td><td>0</td><td>DICOM port of a running hub (AE HUB, calling AE STORESCU
  *       allowed); 0 starts a hub as a child JVM on the test profile with the embedded S3 server</td></tr>
  *   <tr><td>bench.heap</td><td>1g</td><td>heap of that child hub</td></tr>
+ *   <tr><td>bench.acknowledgeAfter</td><td>spooled</td><td>{@code hub.dicom.acknowledge-after} of that child hub</td></tr>
  *   <tr><td>bench.dir</td><td>/tmp/hub-dicom-bench</td><td>files, storescp's output and the child hub's data
  *       (deleted at the end)</td></tr>
  * </table>
@@ -52,6 +59,7 @@ public final class DicomBench {
     private final int rounds;
     private final int hubPort;
     private final String heap;
+    private final String acknowledgeAfter;
     private final Path dir;
     private final PrintStream out;
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
@@ -62,6 +70,7 @@ public final class DicomBench {
         this.rounds = Integer.parseInt(config.getOrDefault("rounds", "3"));
         this.hubPort = Integer.parseInt(config.getOrDefault("dicomPort", "0"));
         this.heap = config.getOrDefault("heap", "1g");
+        this.acknowledgeAfter = config.getOrDefault("acknowledgeAfter", "spooled");
         this.dir = Path.of(config.getOrDefault("dir", "/tmp/hub-dicom-bench"));
         this.out = out;
     }
@@ -88,14 +97,31 @@ public final class DicomBench {
         return config;
     }
 
-    /** One measured round: instances sent, their bytes, the wall time from storescu's start to its exit. */
-    record Round(String target, String size, int instances, long bytes, Duration elapsed) {
+    /**
+     * One measured round: instances sent, their bytes, the wall time from storescu's start to its
+     * exit, the receiver's CPU time in that time; for the hub also the time and CPU until its spool
+     * was empty again (zero for storescp).
+     */
+    record Round(String target, String size, int instances, long bytes, Duration elapsed, Duration cpu,
+            Duration drained, Duration drainCpu) {
         double instancesPerSecond() {
             return instances / (elapsed.toNanos() / 1e9);
         }
 
         double megabytesPerSecond() {
             return bytes / 1e6 / (elapsed.toNanos() / 1e9);
+        }
+
+        double drainedPerSecond() {
+            return instances / (elapsed.plus(drained).toNanos() / 1e9);
+        }
+
+        double cpuMillisPerInstance() {
+            return cpu.toNanos() / 1e6 / instances;
+        }
+
+        double totalCpuMillisPerInstance() {
+            return cpu.plus(drainCpu).toNanos() / 1e6 / instances;
         }
     }
 
@@ -111,8 +137,10 @@ public final class DicomBench {
             int port = hubPort;
             if (port == 0) {
                 int s3Port = ChildHub.freePort();
-                out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3) ...");
-                hub = ChildHub.start(dir.resolve("hub"), heap, s3Port, "http://127.0.0.1:" + s3Port);
+                out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3, acknowledge-after "
+                        + acknowledgeAfter + ") ...");
+                hub = ChildHub.start(dir.resolve("hub"), heap, s3Port, "http://127.0.0.1:" + s3Port,
+                        "--hub.dicom.acknowledge-after=" + acknowledgeAfter);
                 port = hub.dicomPort;
             }
             int scpPort = ChildHub.freePort();
@@ -123,6 +151,10 @@ public final class DicomBench {
             scp.environment().put("TCP_NODELAY", "1");
             storescp = scp.start();
             Thread.sleep(500);
+            ProcessHandle scpProcess = storescp.toHandle();
+            ProcessHandle hubProcess = hub == null ? null : hub.process();
+            Path pending = dir.resolve("hub").resolve("dicom-spool").resolve("pending");
+            out.printf(Locale.ROOT, "load average at start: %s%n", loadAverage());
 
             List<Round> results = new ArrayList<>();
             for (String size : List.of("small", "large")) {
@@ -133,12 +165,16 @@ public final class DicomBench {
                     for (String target : List.of("storescp", "hub")) {
                         Path files = dir.resolve("files-" + size + "-" + round + "-" + target);
                         long bytes = generate(files, sopClass, frames, count, size + round + target);
-                        Round result = send(target, size, files, count, bytes,
-                                target.equals("hub") ? "HUB" : "STORESCP", target.equals("hub") ? port : scpPort);
+                        boolean toHub = target.equals("hub");
+                        Round result = send(target, size, files, count, bytes, toHub ? "HUB" : "STORESCP",
+                                toHub ? port : scpPort, toHub ? hubProcess : scpProcess, toHub ? pending : null);
                         results.add(result);
-                        out.printf(Locale.ROOT, "%-5s round %d  %-8s  %4d instances  %8.1f MB  %7.2f s  %8.1f inst/s  %7.1f MB/s%n",
+                        out.printf(Locale.ROOT, "%-5s round %d  %-8s  %4d instances  %8.1f MB  %7.2f s  %8.1f inst/s  %7.1f MB/s"
+                                + "  cpu %6.1f ms/inst  | in S3 after +%6.2f s: %7.1f inst/s, cpu %6.1f ms/inst  | load %s%n",
                                 size, round, target, count, bytes / 1e6, result.elapsed().toMillis() / 1000.0,
-                                result.instancesPerSecond(), result.megabytesPerSecond());
+                                result.instancesPerSecond(), result.megabytesPerSecond(), result.cpuMillisPerInstance(),
+                                result.drained().toMillis() / 1000.0, result.drainedPerSecond(),
+                                result.totalCpuMillisPerInstance(), loadAverage());
                         ChildHub.deleteRecursively(files);
                         clear(received);
                     }
@@ -171,29 +207,89 @@ public final class DicomBench {
         return bytes;
     }
 
-    private Round send(String target, String size, Path files, int count, long bytes, String calledAe, int port)
-            throws Exception {
+    private Round send(String target, String size, Path files, int count, long bytes, String calledAe, int port,
+            ProcessHandle receiver, Path pending) throws Exception {
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", "STORESCU", "-aec", calledAe, "-xe",
                 "+sd", "localhost", Integer.toString(port), files.toString()));
+        long cpu0 = cpuNanos(receiver);
         long start = System.nanoTime();
         Dcmtk.Result result = Dcmtk.run(command, Duration.ofMinutes(30));
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        long end = System.nanoTime();
+        long cpu1 = cpuNanos(receiver);
+        Duration elapsed = Duration.ofNanos(end - start);
         if (result.exitCode() != 0 || result.output().contains("E:") || result.output().contains("Status")) {
             throw new IllegalStateException(target + " " + size + ": storescu failed (exit " + result.exitCode()
                     + "):\n" + result.output());
         }
-        return new Round(target, size, count, bytes, elapsed);
+        Duration drained = Duration.ZERO;
+        long cpu2 = cpu1;
+        if (pending != null) {
+            long deadline = end + Duration.ofMinutes(30).toNanos();
+            while (spooled(pending) > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(target + " " + size + ": spool not drained within 30 min");
+                }
+                Thread.sleep(50);
+            }
+            drained = Duration.ofNanos(System.nanoTime() - end);
+            cpu2 = cpuNanos(receiver);
+        }
+        return new Round(target, size, count, bytes, elapsed, Duration.ofNanos(cpu1 - cpu0), drained,
+                Duration.ofNanos(cpu2 - cpu1));
+    }
+
+    private static long spooled(Path pending) throws IOException {
+        if (!Files.isDirectory(pending)) {
+            return 0;
+        }
+        try (var files = Files.list(pending)) {
+            return files.filter(p -> p.toString().endsWith(".json")).count();
+        }
+    }
+
+    /** utime + stime of a process and its descendants (Linux /proc, clock ticks of 10 ms); 0 without one. */
+    static long cpuNanos(ProcessHandle process) throws IOException {
+        if (process == null) {
+            return 0;
+        }
+        long ticks = 0;
+        List<ProcessHandle> all = new ArrayList<>(List.of(process));
+        all.addAll(process.descendants().toList());
+        for (ProcessHandle p : all) {
+            Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+            if (!Files.exists(stat)) {
+                continue;
+            }
+            String line = Files.readString(stat);
+            // fields after the command name (which is in parentheses and may hold spaces); utime and stime are 14 and 15
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks * 10_000_000L;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private void summary(List<Round> results) {
         out.println();
-        out.println("best round per target and size (wall time of one storescu association):");
+        out.println("best round per target and size (wall time of one storescu association; hub: acknowledge-after "
+                + acknowledgeAfter + "):");
         for (String size : List.of("small", "large")) {
             Round scp = best(results, "storescp", size);
             Round hub = best(results, "hub", size);
-            out.printf(Locale.ROOT, "%-5s storescp %8.1f inst/s %7.1f MB/s | hub %8.1f inst/s %7.1f MB/s | hub/storescp %.2fx%n",
-                    size, scp.instancesPerSecond(), scp.megabytesPerSecond(), hub.instancesPerSecond(),
-                    hub.megabytesPerSecond(), hub.instancesPerSecond() / scp.instancesPerSecond());
+            out.printf(Locale.ROOT, "%-5s storescp %8.1f inst/s %7.1f MB/s cpu %6.1f ms/inst | hub %8.1f inst/s %7.1f MB/s"
+                    + " cpu %6.1f ms/inst, all in S3 %7.1f inst/s cpu %6.1f ms/inst | hub/storescp %.2fx%n",
+                    size, scp.instancesPerSecond(), scp.megabytesPerSecond(), scp.cpuMillisPerInstance(),
+                    hub.instancesPerSecond(), hub.megabytesPerSecond(), hub.cpuMillisPerInstance(),
+                    hub.drainedPerSecond(), hub.totalCpuMillisPerInstance(),
+                    hub.instancesPerSecond() / scp.instancesPerSecond());
         }
     }
 

@@ -90,6 +90,11 @@ public final class ChildHub implements Closeable {
         return process.toHandle();
     }
 
+    /** The hub's JVM (its S3 server is a descendant); same as {@link #processHandle()}. */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
