@@ -109,7 +109,7 @@ public class ObjectStoreConfiguration {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(32)
                         .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(60)));
+                        .socketTimeout(properties.getSocketTimeout()));
         if (properties.getEndpoint() != null) {
             builder.endpointOverride(properties.getEndpoint());
         }

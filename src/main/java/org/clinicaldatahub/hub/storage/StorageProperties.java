@@ -1,6 +1,7 @@
 package org.clinicaldatahub.hub.storage;
 
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,12 @@ public class StorageProperties {
     private Path policyFile = Path.of("mappings/storage-policy.yaml");
     /** Create the policy's buckets at start-up when they are missing. */
     private boolean createBuckets = true;
+    /**
+     * How long a request may wait for the store's next byte. CompleteMultipartUpload of a
+     * multi-GB object is silent until the store has assembled it: AWS sends keep-alive spaces, but
+     * S3Mock and some on-premises stores do not, so on them this must cover the whole assembly.
+     */
+    private Duration socketTimeout = Duration.ofSeconds(60);
     /**
      * Named credentials that data classes refer to ({@code credentials: research} in the policy),
      * so the de-identified zone can use a key that cannot read the identified buckets.
@@ -81,6 +88,8 @@ public class StorageProperties {
     public void setPolicyFile(Path policyFile) { this.policyFile = policyFile; }
     public Map<String, Credentials> getCredentials() { return credentials; }
     public void setCredentials(Map<String, Credentials> credentials) { this.credentials = credentials; }
+    public Duration getSocketTimeout() { return socketTimeout; }
+    public void setSocketTimeout(Duration socketTimeout) { this.socketTimeout = socketTimeout; }
     public boolean isCreateBuckets() { return createBuckets; }
     public void setCreateBuckets(boolean createBuckets) { this.createBuckets = createBuckets; }
 }
