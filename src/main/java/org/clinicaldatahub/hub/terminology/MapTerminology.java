@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * {@code hubCharset} header, or a parsed HAPI {@link Message}) or a FHIR R4 resource or Bundle
  * (JSON or XML text, bytes, or a parsed resource), maps it with {@link TerminologyMapper}, and
  * leaves the body in the same form. When nothing was added the body is left untouched byte for
- * byte. Sets the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7
+ * byte; an HL7 v2 text whose segments have no bound field is not even parsed. Sets the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7
  * v2 nor FHIR fails the exchange, so the route's error handling quarantines it.
  */
 @Component("mapTerminology")
@@ -56,7 +56,11 @@ public class MapTerminology implements Processor {
             String text = bytes ? new String((byte[]) body, charset) : in.getMandatoryBody(String.class);
             String encoded;
             String start = text.stripLeading();
-            if (start.startsWith("MSH")) {
+            if (start.startsWith("MSH") && !mapper.hasBoundHl7Segment(start)) {
+                // no segment with a bound field: nothing to map, so no parse and no re-encode
+                report = mapper.nothingBound();
+                encoded = null;
+            } else if (start.startsWith("MSH")) {
                 Message message = parseHl7(text);
                 report = mapper.mapHl7(message);
                 encoded = report.count(MappingOutcome.MAPPED) > 0 ? hl7Parser.encode(message) : null;

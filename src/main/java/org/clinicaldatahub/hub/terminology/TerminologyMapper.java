@@ -38,6 +38,37 @@ public class TerminologyMapper {
         return report;
     }
 
+    /**
+     * Whether any segment of an HL7 v2 message in ER7 text has a field bound in the current
+     * bindings. Reads segment names only, so a message with nothing to map need not be parsed.
+     */
+    public boolean hasBoundHl7Segment(String er7) {
+        TerminologyBindings bindings = tables.current().bindings();
+        String text = er7.stripLeading();
+        char fieldSeparator = text.length() > 3 ? text.charAt(3) : '|';
+        int start = 0;
+        while (start < text.length()) {
+            int end = start;
+            while (end < text.length() && text.charAt(end) != '\r' && text.charAt(end) != '\n') {
+                end++;
+            }
+            int name = start;
+            while (name < end && text.charAt(name) != fieldSeparator) {
+                name++;
+            }
+            if (name > start && !bindings.hl7(text.substring(start, name)).isEmpty()) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
+    }
+
+    /** The report for a message with no bound field: nothing mapped, with the current generation. */
+    public MappingReport nothingBound() {
+        return new MappingReport(tables.current().generation());
+    }
+
     /** Maps a FHIR R4 resource (or every resource of a Bundle) in place. */
     public MappingReport mapFhir(IBaseResource resource, String source) {
         TerminologySnapshot snapshot = tables.current();

@@ -124,6 +124,19 @@ class TerminologyMapperTest {
     }
 
     @Test
+    void hl7WithoutABoundSegmentIsNotParsedAndLeftByteForByte() throws Exception {
+        // version 9.9 would not parse: no bound segment (OBX, OBR, DG1, PRB, AL1), so no parse is tried
+        String text = "MSH|^~\\&|ADT|NORTH|HUB|HUB|20261122||ADT^A08|N1|P|9.9\rPID|1||4711^^^HOSP^MR||DOE^JOHN\rPV1|1|I\r";
+        Exchange exchange = exchange(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        terminology.mapTerminology.process(exchange);
+        assertThat(new String(exchange.getMessage().getBody(byte[].class), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+        assertThat(exchange.getMessage().getHeader(TerminologyHeaders.MAPPED_COUNT, Long.class)).isZero();
+        assertThat(exchange.getMessage().getHeader(TerminologyHeaders.UNMAPPED_COUNT, Long.class)).isZero();
+        assertThat(terminology.mapper.hasBoundHl7Segment(text)).isFalse();
+        assertThat(terminology.mapper.hasBoundHl7Segment(text + "DG1|1||I10^Hypertension^I10\r")).isTrue();
+    }
+
+    @Test
     void aBodyThatIsNeitherHl7NorFhirFailsTheExchangeWithoutEchoingIt() {
         Exchange exchange = exchange("PID|1||SECRET-ID||DOE^JOHN");
         assertThatThrownBy(() -> terminology.mapTerminology.process(exchange)).isInstanceOf(IllegalArgumentException.class)
@@ -132,7 +145,8 @@ class TerminologyMapperTest {
 
     @Test
     void unparseableHl7OrFhirFailsWithoutQuotingTheContent() {
-        Exchange hl7 = exchange("MSH|^~\\&|LAB|NORTH|HUB|HUB|20261122||ORU^R01|B1|P|9.9\rPID|1||SECRET-ID||DOE^JOHN\r");
+        Exchange hl7 = exchange("MSH|^~\\&|LAB|NORTH|HUB|HUB|20261122||ORU^R01|B1|P|9.9\rPID|1||SECRET-ID||DOE^JOHN\r"
+                + "OBX|1|NM|XYZ^Unknown^L||1\r");
         assertThatThrownBy(() -> terminology.mapTerminology.process(hl7)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining("SECRET").hasMessageNotContaining("DOE");
         Exchange fhir = exchange("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"DOE-SECRET\"}],\"birthDate\":\"not-a-date DOE\"}");
