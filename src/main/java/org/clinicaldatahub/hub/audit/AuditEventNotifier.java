@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * <li>ExchangeSent without failure: {@code published} to {@code kafka}, {@code stored} to
  * {@code aws2-s3}, {@code received} for a camel-fhir read (search, page, read, history) from an
  * outside FHIR server, {@code forwarded} to any other outside system; sends to internal components
- * (direct, seda, log, bean, mock, ...) are not audited.</li>
+ * (direct, seda, log, bean, mock, ...) are not audited, nor the sends of a batch exchange whose
+ * route records each record's steps itself ({@link AuditRecorder#AUDITED_PER_RECORD}).</li>
  * <li>ExchangeFailureHandled with the failure handled (a NAK or quarantine was produced):
  * {@code rejected}; ExchangeFailed: {@code error}. The reason is the {@code hubReasonCode}
  * header, else the exception's simple class name (never its message, which may hold PHI).</li>
@@ -174,7 +175,8 @@ public class AuditEventNotifier extends EventNotifierSupport {
     }
 
     private static AuditEvent.Builder sent(Exchange exchange, Endpoint endpoint, String routeId) {
-        if (exchange.isFailed() || endpoint == null) {
+        if (exchange.isFailed() || endpoint == null
+                || Boolean.TRUE.equals(exchange.getProperty(AuditRecorder.AUDITED_PER_RECORD, Boolean.class))) {
             return null;
         }
         AuditStep step = stepForEndpoint(endpoint.getEndpointUri());

@@ -74,10 +74,12 @@ public class AuditProperties {
 
     /**
      * Routes that record their own {@code received} event (with control id and checksum, after
-     * parsing) by calling {@code auditRecorder.recordStep(*, 'received')}; for every other route
-     * the event notifier records the receipt when the exchange is created.
+     * parsing) by calling {@code auditRecorder.recordStep(*, 'received')}, or one per record of a
+     * batch ({@code deid-internal-hl7}); for every other route the event notifier records the
+     * receipt when the exchange is created.
      */
-    private java.util.List<String> routesRecordingOwnReceipts = java.util.List.of("hl7-inbound-mllp", "dicom-inbound-cstore");
+    private java.util.List<String> routesRecordingOwnReceipts = java.util.List.of("hl7-inbound-mllp", "dicom-inbound-cstore",
+            "deid-internal-hl7");
 
     public java.util.List<String> getRoutesRecordingOwnReceipts() {
         return routesRecordingOwnReceipts;

@@ -83,6 +83,36 @@ public class AuditRecorder implements DisposableBean {
     }
 
     /**
+     * Records a step of one record of a batch. A route that consumes records in batches (one
+     * exchange whose body is the list of the records' exchanges) records each record's steps with
+     * this, so the trail keeps one event per record and step, in the route of the batch.
+     *
+     * @param record   the record's own exchange (its {@code hub*} reference headers and id are used)
+     * @param step     a step name such as {@code received}, {@code deidentified}, {@code published}
+     * @param routeId  the route handling the batch
+     * @param endpoint the outside endpoint the record came from or went to ({@code kafka:hub.deid.hl7}), or null
+     */
+    public void recordStep(Exchange record, String step, String routeId, String endpoint) {
+        AuditEvent.Builder event = ExchangeAuditMapper.toEvent(AuditStep.fromWireName(step), record, routeId);
+        if (endpoint != null) {
+            event.ref(AuditRef.ENDPOINT, endpoint);
+        }
+        remember(record, record(event));
+    }
+
+    /**
+     * Exchange property a batch route sets on its batch exchange once it records every record's
+     * steps itself ({@link #recordStep(Exchange, String, String, String)}): the event notifier
+     * then adds no batch-level {@code published}/{@code stored} event for the batch's sends.
+     */
+    public static final String AUDITED_PER_RECORD = "hubAuditedPerRecord";
+
+    /** The endpoint as audit events name it: without query parameters and user info. */
+    public static String endpointReference(org.apache.camel.Endpoint endpoint) {
+        return ExchangeAuditMapper.endpointReference(endpoint);
+    }
+
+    /**
      * True for routes that record their own {@code received} event after parsing (with control id
      * and checksum); the event notifier then does not add a second, reference-less one.
      */

@@ -12,18 +12,20 @@ import org.clinicaldatahub.hub.audit.AuditEvent;
 import org.clinicaldatahub.hub.audit.AuditRecorder;
 import org.clinicaldatahub.hub.audit.AuditRef;
 import org.clinicaldatahub.hub.audit.AuditStep;
+import org.clinicaldatahub.hub.storage.Quarantine;
 import org.clinicaldatahub.hub.storage.Sha256;
 import org.clinicaldatahub.hub.storage.StoredObject;
 import org.clinicaldatahub.hub.storage.TieredStore;
 import org.clinicaldatahub.hub.storage.TopicArchiver;
+import org.clinicaldatahub.hub.terminology.MapTerminology;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The de-identification feeds: the profiles (checked at start-up), the {@code deidentifier} bean
- * routes call, and the archivers that write the de-identified topics into the research zone
+ * The de-identification feeds: the profiles (checked at start-up), the {@code deidentifier} and
+ * {@code researchFeed} beans routes call, and the archivers that write the de-identified topics into the research zone
  * ({@code research-active}), one {@code stored} audit event per record.
  */
 @Configuration(proxyBeanMethods = false)
@@ -48,6 +50,13 @@ public class DeidFeedsConfiguration {
         RecentPatients recent = new RecentPatients(properties.getRecentPatients());
         return new Deidentifier(profiles, new Hl7Deidentifier(pseudonymizer, clock, recent),
                 new FhirDeidentifier(pseudonymizer, clock, recent), statistics, tieredStore.hubVersion());
+    }
+
+    /** The batched HL7 v2 feed's steps (route deid-internal-hl7): de-identify and map, audit, commit. */
+    @Bean
+    ResearchFeed researchFeed(Deidentifier deidentifier, MapTerminology mapTerminology, Quarantine quarantine,
+            AuditRecorder auditRecorder) {
+        return new ResearchFeed(deidentifier, mapTerminology, quarantine, auditRecorder);
     }
 
     @Bean

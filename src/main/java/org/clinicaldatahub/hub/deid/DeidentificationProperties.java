@@ -17,7 +17,7 @@ public class DeidentificationProperties {
     /** Patients whose known identifiers are kept in memory to scrub their later records' free text. */
     private int recentPatients = 10_000;
     /** HL7 v2 feed: inbound topic to research topic and data class. */
-    private final Feed hl7 = new Feed("hub.hl7.inbound", "safe-harbor", "hub.deid.hl7", "hub-deid-hl7");
+    private final BatchedFeed hl7 = new BatchedFeed("hub.hl7.inbound", "safe-harbor", "hub.deid.hl7", "hub-deid-hl7");
     /** FHIR R4 feed: one resource (JSON) per record. */
     private final Feed fhir = new Feed("hub.fhir.inbound", "safe-harbor", "hub.deid.fhir", "hub-deid-fhir");
     /** Archive of the de-identified topics into the research zone. */
@@ -55,6 +55,23 @@ public class DeidentificationProperties {
         public void setGroupId(String groupId) { this.groupId = groupId; }
     }
 
+    /** A feed that works in Kafka batches (route deid-internal-hl7, bean researchFeed). */
+    public static class BatchedFeed extends Feed {
+        /** Most records de-identified, mapped and published as one batch (one commit of offsets). */
+        private int batchSize = 500;
+        /** Longest wait, in ms, for a batch to fill: a partial batch is processed after this. */
+        private long batchIntervalMs = 100;
+
+        BatchedFeed(String inputTopic, String profile, String outputTopic, String groupId) {
+            super(inputTopic, profile, outputTopic, groupId);
+        }
+
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public long getBatchIntervalMs() { return batchIntervalMs; }
+        public void setBatchIntervalMs(long batchIntervalMs) { this.batchIntervalMs = batchIntervalMs; }
+    }
+
     /** Batching of the research archive: an object is written when any limit is reached. */
     public static class Archive {
         /** Start the archivers of the de-identified topics. */
@@ -84,7 +101,7 @@ public class DeidentificationProperties {
     public void setProfilesDir(String profilesDir) { this.profilesDir = profilesDir; }
     public int getRecentPatients() { return recentPatients; }
     public void setRecentPatients(int recentPatients) { this.recentPatients = recentPatients; }
-    public Feed getHl7() { return hl7; }
+    public BatchedFeed getHl7() { return hl7; }
     public Feed getFhir() { return fhir; }
     public Archive getArchive() { return archive; }
 }
