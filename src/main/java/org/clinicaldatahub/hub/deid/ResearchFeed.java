@@ -39,8 +39,8 @@ public class ResearchFeed {
     public static final String MAPPING_FAILED = "MAPPING_FAILED";
     /** Reason code of any other failure of one record (by reference only). */
     public static final String DEID_FAILED = "DEID_FAILED";
-    /** Batch exchange property: the exchanges of the consumed records, in order (for the commit). */
-    static final String SOURCE_RECORDS = "hubFeedSourceRecords";
+    /** Batch exchange property: per source partition, the manual commit of the batch's last record. */
+    static final String OFFSETS_TO_COMMIT = "hubFeedOffsetsToCommit";
 
     private final Deidentifier deidentifier;
     private final Processor mapTerminology;
@@ -60,7 +60,8 @@ public class ResearchFeed {
      */
     public void deidentifyAndMap(Exchange batch, String profile) {
         List<Exchange> records = records(batch);
-        batch.setProperty(SOURCE_RECORDS, records);
+        // taken before the research headers replace the records' Kafka headers
+        batch.setProperty(OFFSETS_TO_COMMIT, lastPerPartition(records));
         batch.setProperty(AuditRecorder.AUDITED_PER_RECORD, true);
         String routeId = batch.getFromRouteId();
         String channel = batch.getMessage().getHeader(HubHeaders.CHANNEL, routeId, String.class);
@@ -113,19 +114,26 @@ public class ResearchFeed {
      */
     public void commit(Exchange batch) {
         @SuppressWarnings("unchecked")
-        List<Exchange> sources = batch.getProperty(SOURCE_RECORDS, List.class);
-        Map<Object, KafkaManualCommit> lastPerPartition = new LinkedHashMap<>();
-        for (Exchange record : sources == null ? List.<Exchange>of() : sources) {
+        Map<String, KafkaManualCommit> commits = batch.getProperty(OFFSETS_TO_COMMIT, Map.class);
+        if (commits == null) {
+            throw new IllegalStateException("researchFeed.commit needs researchFeed.deidentifyAndMap earlier in the route");
+        }
+        for (KafkaManualCommit commit : commits.values()) {
+            commit.commit();
+        }
+    }
+
+    /** For each source partition, the manual commit of its last record in the batch. */
+    private static Map<String, KafkaManualCommit> lastPerPartition(List<Exchange> records) {
+        Map<String, KafkaManualCommit> last = new LinkedHashMap<>();
+        for (Exchange record : records) {
             Message in = record.getMessage();
             KafkaManualCommit commit = in.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (commit != null) {
-                lastPerPartition.put(in.getHeader(KafkaConstants.TOPIC) + "/" + in.getHeader(KafkaConstants.PARTITION),
-                        commit);
+                last.put(in.getHeader(KafkaConstants.TOPIC) + "/" + in.getHeader(KafkaConstants.PARTITION), commit);
             }
         }
-        for (KafkaManualCommit commit : lastPerPartition.values()) {
-            commit.commit();
-        }
+        return last;
     }
 
     private void reject(Exchange record, String routeId, Object source, String reasonCode) {
