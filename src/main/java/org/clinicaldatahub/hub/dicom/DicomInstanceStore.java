@@ -2,8 +2,12 @@ package org.clinicaldatahub.hub.dicom;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -12,6 +16,7 @@ import org.clinicaldatahub.hub.audit.AuditEvent;
 import org.clinicaldatahub.hub.audit.AuditRecorder;
 import org.clinicaldatahub.hub.audit.AuditRef;
 import org.clinicaldatahub.hub.audit.AuditStep;
+import org.clinicaldatahub.hub.audit.AuditUnavailableException;
 import org.clinicaldatahub.hub.storage.StoredObject;
 import org.clinicaldatahub.hub.storage.TieredStore;
 import org.slf4j.Logger;
@@ -73,14 +78,33 @@ public final class DicomInstanceStore {
         }
     }
 
+    /**
+     * Spools the instance; returns once it and its {@code stored} audit event (reason
+     * {@code reason}) are on disk. The audit event is recorded as soon as the entry is in place and
+     * committed while the spool syncs its directory, not after: one instance at a time per
+     * association, so the two syncs in a row would both count for each C-STORE-RSP.
+     */
     private void spool(Exchange exchange, ReceivedInstance instance, String key, String reason) throws IOException {
-        ReceivedInstance spooled = spool.keep(instance, key);
+        AuditEvent.Builder event = storedEvent(exchange, instance, "", key).reason(reason);
+        List<CompletableFuture<Long>> audited = new ArrayList<>(1);
+        ReceivedInstance spooled = spool.keep(instance, key, () -> audited.add(auditRecorder.recordDurablyAsync(event)));
         Message message = exchange.getMessage();
         message.setHeader(INSTANCE_HEADER, spooled);
         message.setHeader(DicomHeaders.SPOOLED, Boolean.TRUE);
         message.setHeader(HubHeaders.OBJECT_KEY, key);
         message.setHeader(HubHeaders.SHA256, instance.sha256());
-        AuditRecorder.remember(exchange, auditRecorder.record(storedEvent(exchange, instance, "", key).reason(reason)));
+        AuditRecorder.remember(exchange, durable(audited.get(0)));
+    }
+
+    private static long durable(CompletableFuture<Long> audited) {
+        try {
+            return audited.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new AuditUnavailableException("audit log failed: " + e.getCause());
+        }
     }
 
     /** Uploads a spooled instance (drain route); throws while the store is still unreachable. */

@@ -11,6 +11,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -22,8 +29,14 @@ import org.slf4j.LoggerFactory;
  * Store and forward for the DICOM channel (DESIGN.md: a site keeps scanning when the WAN drops).
  * When the object store is unreachable an instance is moved into {@code <spool>/pending} with a
  * JSON description beside it, both forced to disk (files, then directory) before the C-STORE is
- * answered; under {@code hub.dicom.acknowledge-after: spooled} every instance goes this way. The drain route uploads pending instances once the store answers again, publishes
- * their events, and only then removes them: a crash in between uploads again to the same key.
+ * answered; under {@code hub.dicom.acknowledge-after: spooled} every instance goes this way. The
+ * drain route uploads pending instances once the store answers again, publishes their events, and
+ * only then removes them: a crash in between uploads again to the same key.
+ *
+ * <p>Latency: one association sends one instance at a time, so each sync on the way to its
+ * C-STORE-RSP adds up. The file and its description are forced at the same time (on ext4 the two
+ * usually share one journal commit), and the directory sync is a group commit: one sync covers
+ * every rename made before it started, whichever association made it.
  */
 public final class DicomSpool {
 
@@ -33,6 +46,17 @@ public final class DicomSpool {
 
     private final Path pendingDir;
     private final Object lock = new Object();
+    /** Forces received files while the caller forces their descriptions; more at once run in the caller. */
+    private final ExecutorService syncs = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            runnable -> {
+                Thread thread = new Thread(runnable, "dicom-spool-sync");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
+    /** Renames and deletions in {@link #pendingDir}, counted; the directory sync covers them up to {@link #directorySynced}. */
+    private final AtomicLong directoryChanges = new AtomicLong();
+    private final Object directorySync = new Object();
+    private long directorySynced;
 
     public DicomSpool(Path spoolDir) {
         try {
@@ -48,27 +72,46 @@ public final class DicomSpool {
 
     /**
      * Moves the received file into the spool, durably; returns the spooled instance. The file and
-     * its description are forced before they are renamed into place (a resend of the same SOP
-     * Instance replaces the entry, under the lock that {@link #remove} takes), then the directory.
+     * its description are forced (at the same time) before they are renamed into place (a resend
+     * of the same SOP Instance replaces the entry, under the lock that {@link #remove} takes), then
+     * the directory.
      */
     public ReceivedInstance keep(ReceivedInstance instance, String objectKey) throws IOException {
+        return keep(instance, objectKey, null);
+    }
+
+    /**
+     * As {@link #keep(ReceivedInstance, String)}; {@code whilePlaced} runs once the entry is in
+     * place, before the directory sync, so a caller can start a commit of its own (the audit
+     * event of the spooling) alongside that sync instead of after it.
+     */
+    public ReceivedInstance keep(ReceivedInstance instance, String objectKey, Runnable whilePlaced) throws IOException {
         String name = instance.sopInstanceUid();
         Path file = pendingDir.resolve(name + ".dcm");
         ReceivedInstance spooled = withFile(instance, file);
         Path tmp = pendingDir.resolve(name + "." + UUID.randomUUID() + ".json.tmp");
+        long change;
         try {
             Files.write(tmp, JSON.writeValueAsBytes(new Entry(spooled, objectKey)));
-            force(instance.file());
+            Future<?> fileForced = syncs.submit(() -> {
+                force(instance.file());
+                return null;
+            });
             force(tmp);
+            await(fileForced);
             synchronized (lock) {
                 Files.move(instance.file(), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, pendingDir.resolve(name + ".json"), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
+                change = directoryChanges.incrementAndGet();
             }
         } finally {
             Files.deleteIfExists(tmp);
         }
-        forceDirectory(pendingDir);
+        if (whilePlaced != null) {
+            whilePlaced.run();
+        }
+        forceDirectory(change);
         return spooled;
     }
 
@@ -119,6 +162,7 @@ public final class DicomSpool {
         ReceivedInstance instance = exchange.getMessage().getHeader(DicomInstanceStore.INSTANCE_HEADER,
                 ReceivedInstance.class);
         Path description = pendingDir.resolve(instance.sopInstanceUid() + ".json");
+        long change;
         synchronized (lock) {
             if (Files.exists(description)
                     && !JSON.readValue(description.toFile(), Entry.class).instance().sha256().equals(instance.sha256())) {
@@ -126,8 +170,9 @@ public final class DicomSpool {
             }
             Files.deleteIfExists(description);
             Files.deleteIfExists(instance.file());
+            change = directoryChanges.incrementAndGet();
         }
-        forceDirectory(pendingDir);
+        forceDirectory(change);
     }
 
     static ReceivedInstance withFile(ReceivedInstance i, Path file) {
@@ -139,6 +184,35 @@ public final class DicomSpool {
     private static void force(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(false);
+        }
+    }
+
+    /**
+     * Returns once the directory is synced with change {@code change} in it: a sync that started
+     * after that change covers it, so of several associations waiting one syncs for all (group commit).
+     */
+    private void forceDirectory(long change) {
+        synchronized (directorySync) {
+            if (directorySynced >= change) {
+                return;
+            }
+            long covered = directoryChanges.get();
+            forceDirectory(pendingDir);
+            directorySynced = covered;
+        }
+    }
+
+    private static void await(Future<?> sync) throws IOException {
+        try {
+            sync.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while forcing a spooled file");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("forcing a spooled file failed", e.getCause());
         }
     }
 
