@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.clinicaldatahub.hub.storage.MultipartUpload;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -46,8 +47,13 @@ public class GenomicsProperties {
     private Duration stableTime = Duration.ofMinutes(2);
     /** How often the drop directories are scanned. */
     private Duration scanInterval = Duration.ofSeconds(30);
-    /** Part size of the multipart uploads (at least 5 MB); two parts are in memory per upload. */
+    /** Part size of the multipart uploads (at least 5 MB); {@code upload-concurrency + 1} parts are in memory per upload. */
     private DataSize partSize = DataSize.ofMegabytes(16);
+    /**
+     * Parts of one file on the wire at once (at least 1). One part at a time leaves the link idle
+     * while each part is acknowledged; 4 keeps it busy at 5 x part-size of heap per upload.
+     */
+    private int uploadConcurrency = MultipartUpload.DEFAULT_CONCURRENCY;
     /** Data class of the raw (identified) run files and manifests. */
     private String dataClass = "instrument-staging";
     /** Data class of the de-identified sample sheet, VCF and BAM copies. */
@@ -81,6 +87,8 @@ public class GenomicsProperties {
     public void setScanInterval(Duration scanInterval) { this.scanInterval = scanInterval; }
     public DataSize getPartSize() { return partSize; }
     public void setPartSize(DataSize partSize) { this.partSize = partSize; }
+    public int getUploadConcurrency() { return uploadConcurrency; }
+    public void setUploadConcurrency(int uploadConcurrency) { this.uploadConcurrency = uploadConcurrency; }
     public String getDataClass() { return dataClass; }
     public void setDataClass(String dataClass) { this.dataClass = dataClass; }
     public String getResearchDataClass() { return researchDataClass; }

@@ -78,7 +78,8 @@ final class RunDeidentifier {
             return store.putFileStreaming(properties.getResearchDataClass(), key, properties.getChannel(), copy,
                     Map.of("run-id", runId, "deid-profile", properties.getDeidPolicyFile().getFileName().toString(),
                             "source-system", "sequencer"),
-                    MultipartUpload.Options.partSize(properties.getPartSize().toBytes()));
+                    MultipartUpload.Options.partSize(properties.getPartSize().toBytes())
+                            .withConcurrency(properties.getUploadConcurrency()));
         } finally {
             Files.deleteIfExists(copy);
         }

@@ -16,7 +16,7 @@ import org.clinicaldatahub.hub.storage.UploadJournal;
 /**
  * Streams the files of a run into instrument-staging, one after the other, each checked against
  * its sidecar before the upload is completed; skips files a previous attempt finished (same size
- * and modification time) and resumes the one it was in the middle of. Memory per upload: two parts.
+ * and modification time) and resumes the one it was in the middle of. Memory per upload: {@code upload-concurrency + 1} parts.
  */
 final class RunUploader {
 
@@ -57,6 +57,7 @@ final class RunUploader {
     private StoredObject uploadOne(String runId, RunFiles.RunFile file) throws IOException {
         MultipartUpload.ProgressListener hook = partHook;
         MultipartUpload.Options options = MultipartUpload.Options.partSize(properties.getPartSize().toBytes())
+                .withConcurrency(properties.getUploadConcurrency())
                 .withJournal(journal)
                 .withExpected(file.expectedSha256(), file.expectedMd5())
                 .withProgress((part, bytes, resumed) -> {

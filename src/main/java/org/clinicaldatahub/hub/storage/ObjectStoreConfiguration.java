@@ -95,7 +95,11 @@ public class ObjectStoreConfiguration {
         });
     }
 
-    static S3Client client(StorageProperties properties, AwsCredentialsProvider credentials) {
+    /**
+     * The hub's S3 client for these settings. Public for tools and the upload benchmark, which
+     * must measure the client the hub really uses.
+     */
+    public static S3Client client(StorageProperties properties, AwsCredentialsProvider credentials) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(properties.getRegion()))
                 .credentialsProvider(credentials)

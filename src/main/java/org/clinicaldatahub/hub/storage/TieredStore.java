@@ -206,11 +206,11 @@ public class TieredStore {
 
     /**
      * Streams a file of any size to an explicit key, computing its SHA-256 on the way (the file is
-     * read once; memory holds two parts at most). Files up to one part go up in a single PUT with
-     * the checksum in the {@code sha256} metadata; larger ones as a multipart upload, resumable
-     * through {@code options.journal()}, whose SHA-256 is only known at the end and is therefore
-     * written as the object tag {@code sha256} (and as metadata too when the caller knew it in
-     * advance). {@link #storedSha256} reads either.
+     * read once; memory holds {@code options.concurrency() + 1} parts at most). Files up to one
+     * part go up in a single PUT with the checksum in the {@code sha256} metadata; larger ones as
+     * a multipart upload, resumable through {@code options.journal()}, whose SHA-256 is only known
+     * at the end and is therefore written as the object tag {@code sha256} (and as metadata too
+     * when the caller knew it in advance). {@link #storedSha256} reads either.
      *
      * @throws FileChangedException     the file changed while it was read; nothing was stored
      * @throws ChecksumMismatchException the file does not match {@code options}' expected digests; nothing was stored
