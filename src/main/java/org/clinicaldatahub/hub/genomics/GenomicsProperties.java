@@ -61,7 +61,7 @@ public class GenomicsProperties {
     /** First segment of every object key: {@code <channel>/<run id>/<path in the run>}. */
     private String channel = "genomics";
     /** Kafka topic of the per-run events. */
-    private String runTopic = "hub.genomics.runs";
+    private String runTopic = "hub.genomics.run";
     /** De-identification policy for sample sheets, VCF headers and BAM read groups. */
     private Path deidPolicyFile = Path.of("mappings/genomics-deid.yaml");
 
