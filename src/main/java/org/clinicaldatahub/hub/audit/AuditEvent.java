@@ -16,7 +16,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import org.clinicaldatahub.hub.audit.internal.CanonicalEventWriter;
 import org.clinicaldatahub.hub.audit.internal.CanonicalJson;
+import org.clinicaldatahub.hub.audit.internal.EventLineTemplate;
 import org.clinicaldatahub.hub.audit.internal.Hex;
 
 /**
@@ -97,7 +99,9 @@ public final class AuditEvent {
 
     /** The canonical line of this event (UTF-8, without line terminator). */
     public byte[] toCanonicalJson() {
-        return CanonicalJson.write(this);
+        return new CanonicalEventWriter(actor, checksum, id, node, outcome.wireName())
+                .finish(reason, refs, route, step.wireName(), time, type(), VERSION)
+                .line(seq, prev);
     }
 
     @JsonProperty("type")
@@ -268,16 +272,34 @@ public final class AuditEvent {
             return routeId != null && ROUTE.matcher(routeId).matches();
         }
 
-        /** Used by {@link AuditLog} under its lock: fixes node, sequence and chain link. */
+        /** Builds the event with its place in the log (tests and tools; the log uses {@link #template}). */
         AuditEvent build(String node, long seq, String prev, Instant now) {
             Instant at = time != null ? time : now;
+            return new AuditEvent("event", VERSION, uuidV7(at.toEpochMilli()), TIME.format(at), node, seq,
+                    route, step, actor, wireRefs(), checksum, effectiveOutcome(), reason, prev);
+        }
+
+        /**
+         * Renders the event's canonical line up to its sequence number and chain link, which the
+         * journal adds under its lock. Called outside the lock, so the time is that of the step,
+         * taken here, and may be a millisecond or so out of sequence order under concurrency.
+         */
+        EventLineTemplate template(String node, Instant now) {
+            Instant at = time != null ? time : now;
+            return new CanonicalEventWriter(actor, checksum, uuidV7(at.toEpochMilli()), node, effectiveOutcome().wireName())
+                    .finish(reason, wireRefs(), route, step.wireName(), EventTimes.format(at), "event", VERSION);
+        }
+
+        private Map<String, String> wireRefs() {
             Map<String, String> wire = new TreeMap<>();
             refs.forEach((k, v) -> wire.put(k.wireName(), v));
-            AuditOutcome effective = outcome != null ? outcome
+            return wire;
+        }
+
+        private AuditOutcome effectiveOutcome() {
+            return outcome != null ? outcome
                     : step == AuditStep.REJECTED ? AuditOutcome.REJECTED
                     : step == AuditStep.ERROR ? AuditOutcome.ERROR : AuditOutcome.SUCCESS;
-            return new AuditEvent("event", VERSION, uuidV7(at.toEpochMilli()), TIME.format(at), node, seq,
-                    route, step, actor, wire, checksum, effective, reason, prev);
         }
 
         private static String token(String value, Pattern pattern, String what) {
@@ -311,6 +333,30 @@ public final class AuditEvent {
             long msb = (epochMillis << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
             long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
             return new UUID(msb, lsb).toString();
+        }
+    }
+
+    /**
+     * The {@code time} text of events, reused within a millisecond: at thousands of events per
+     * second most events share their millisecond with the one before, and formatting is the
+     * costliest part of rendering a line.
+     */
+    private static final class EventTimes {
+
+        private record Formatted(long millis, String text) {
+        }
+
+        private static volatile Formatted last = new Formatted(Long.MIN_VALUE, "");
+
+        static String format(Instant at) {
+            long millis = at.toEpochMilli();
+            Formatted cached = last;
+            if (cached.millis() == millis) {
+                return cached.text();
+            }
+            String text = TIME.format(Instant.ofEpochMilli(millis));
+            last = new Formatted(millis, text);
+            return text;
         }
     }
 }

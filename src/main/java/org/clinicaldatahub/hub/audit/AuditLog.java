@@ -124,6 +124,22 @@ public final class AuditLog implements Closeable {
         journal.awaitDurable(seq);
     }
 
+    /**
+     * Starts making every event up to {@code seq} durable without waiting: the writer thread
+     * commits now, while the caller goes on (e.g. publishes the message it just received).
+     */
+    public CompletableFuture<Long> whenDurable(long seq) {
+        return journal.whenDurable(seq);
+    }
+
+    /**
+     * Returns once every event up to {@code seq} is written to the segment file, forced or not:
+     * it then survives a crash of the process, and the next group commit forces it.
+     */
+    public void awaitWritten(long seq) {
+        journal.awaitWritten(seq);
+    }
+
     private static long await(CompletableFuture<Long> durable) {
         try {
             return durable.get();
@@ -256,7 +272,7 @@ public final class AuditLog implements Closeable {
 
     private EventJournal.LineFactory factory(AuditEvent.Builder event) {
         Objects.requireNonNull(event, "event");
-        return (seq, prev) -> event.build(node, seq, prev, clock.instant()).toCanonicalJson();
+        return event.template(node, clock.instant());
     }
 
     private void appendLifecycleEvents() {

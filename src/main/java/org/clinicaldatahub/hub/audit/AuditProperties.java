@@ -34,6 +34,16 @@ public class AuditProperties {
      */
     private FsyncPolicy fsync = FsyncPolicy.BATCH;
 
+    /**
+     * What a channel's positive answer (ACK, C-STORE success) waits for, when the channel records
+     * its receipt with {@code auditRecorder.recordReceipt}: {@code receipt} (default) forces the
+     * receipt event to disk, in the background while the message is published, and only writes
+     * the later events (published, ...) to the segment, where they survive a crash of the process
+     * and are forced by the next group commit; {@code all} forces every event of the message
+     * before the answer, one fsync after the publish.
+     */
+    private ForceBeforeAnswer forceBeforeAnswer = ForceBeforeAnswer.RECEIPT;
+
     /** Longest time a non-durable event waits before the writer writes (and, under batch, forces) it. */
     private Duration batchMaxDelay = Duration.ofMillis(20);
 
@@ -103,7 +113,7 @@ public class AuditProperties {
         private String dataClass = "audit";
         /** Kafka topic every shipped line goes to as well; empty to ship to the bucket only. */
         private String kafkaTopic = "hub.audit.events";
-        /** Pause between shipping rounds when nothing is waiting. */
+        /** Pause after a round that shipped fewer than {@code maxEvents} (caught up); a full round ships on at once. */
         private Duration interval = Duration.ofSeconds(1);
         /** Most events per shipped object. */
         private int maxEvents = 20_000;
@@ -164,6 +174,22 @@ public class AuditProperties {
 
     public void setDataDir(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    public ForceBeforeAnswer getForceBeforeAnswer() {
+        return forceBeforeAnswer;
+    }
+
+    public void setForceBeforeAnswer(ForceBeforeAnswer forceBeforeAnswer) {
+        this.forceBeforeAnswer = forceBeforeAnswer;
+    }
+
+    /** Values of {@code hub.audit.force-before-answer}. */
+    public enum ForceBeforeAnswer {
+        /** The receipt event is forced; later events of the message are written, forced by the next commit. */
+        RECEIPT,
+        /** Every event of the message is forced before the answer. */
+        ALL
     }
 
     public FsyncPolicy getFsync() {

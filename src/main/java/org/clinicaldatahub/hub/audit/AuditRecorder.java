@@ -30,9 +30,11 @@ public class AuditRecorder implements DisposableBean {
 
     private final AuditLog log;
     private final java.util.Set<String> routesRecordingOwnReceipts;
+    private final AuditProperties.ForceBeforeAnswer forceBeforeAnswer;
 
     public AuditRecorder(AuditProperties properties) throws IOException {
         this.routesRecordingOwnReceipts = java.util.Set.copyOf(properties.getRoutesRecordingOwnReceipts());
+        this.forceBeforeAnswer = properties.getForceBeforeAnswer();
         if (!properties.isEnabled()) {
             LOG.warn("AUDIT TRAIL DISABLED (hub.audit.enabled=false): nothing this hub does is audited");
             this.log = null;
@@ -120,6 +122,23 @@ public class AuditRecorder implements DisposableBean {
         return routesRecordingOwnReceipts.contains(routeId);
     }
 
+    /** Exchange property: the future of the receipt's background commit, set by {@link #recordReceipt}. */
+    public static final String RECEIPT_DURABLE_PROPERTY = "hubAuditReceiptDurable";
+
+    /**
+     * Records the {@code received} step of a channel that answers its sender (from YAML:
+     * {@code method: recordReceipt}) and starts forcing it to disk at once, in the background, so
+     * that the fsync runs while the route publishes the message instead of after it.
+     * {@link #awaitDurable} then waits for that commit before the answer.
+     */
+    public void recordReceipt(Exchange exchange) {
+        long seq = record(ExchangeAuditMapper.toEvent(AuditStep.RECEIVED, exchange, routeId(exchange)));
+        remember(exchange, seq);
+        if (log != null && forceBeforeAnswer == AuditProperties.ForceBeforeAnswer.RECEIPT) {
+            exchange.setProperty(RECEIPT_DURABLE_PROPERTY, log.whenDurable(seq));
+        }
+    }
+
     /** Exchange property holding the sequence number of the exchange's latest audit event. */
     public static final String LAST_SEQ_PROPERTY = "hubAuditSeq";
 
@@ -132,14 +151,37 @@ public class AuditRecorder implements DisposableBean {
     }
 
     /**
-     * Returns once every audit event recorded for this exchange so far is on disk. A channel calls
-     * it right before its positive answer (AA, C-STORE success, HTTP 2xx): one group commit covers
-     * the receipt and the publish, and an ACKed message is never missing from the trail.
+     * A channel calls this right before its positive answer (AA, C-STORE success, HTTP 2xx), so
+     * that an answered message is never missing from the trail. Returns once every audit event
+     * recorded for this exchange so far is on disk: forced, or, after {@link #recordReceipt} under
+     * {@code hub.audit.force-before-answer=receipt}, the receipt forced and the later events
+     * written to the segment (they survive a crash of the process and are forced by the next
+     * group commit, within {@code batch-max-delay}).
      */
     public void awaitDurable(Exchange exchange) {
         Long seq = exchange.getProperty(LAST_SEQ_PROPERTY, Long.class);
-        if (log != null && seq != null && seq > 0) {
+        if (log == null || seq == null || seq <= 0) {
+            return;
+        }
+        CompletableFuture<?> receipt = exchange.getProperty(RECEIPT_DURABLE_PROPERTY, CompletableFuture.class);
+        if (receipt == null) {
             log.awaitDurable(seq);
+            return;
+        }
+        awaitReceipt(receipt);
+        log.awaitWritten(seq);
+    }
+
+    private static void awaitReceipt(CompletableFuture<?> receipt) {
+        try {
+            receipt.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditUnavailableException("interrupted while waiting for the audit log");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof AuditUnavailableException a ? a
+                    : new AuditUnavailableException("audit log failed: " + cause, cause);
         }
     }
 

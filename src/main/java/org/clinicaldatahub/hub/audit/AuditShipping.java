@@ -79,7 +79,11 @@ public final class AuditShipping implements SmartLifecycle, Runnable {
             try {
                 long shipped = shipRound();
                 backoff = settings.getInterval();
-                if (shipped == 0) {
+                // Caught up: wait for the next interval's events rather than ship a few hundred at
+                // a time; every round is a PUT (with its retention checks) and a Kafka flush, and
+                // at ingest rates of thousands of events per second those costs per round, not per
+                // event, are what shipping costs. A full batch means a backlog: ship on at once.
+                if (shipped < settings.getMaxEvents()) {
                     sleep(settings.getInterval());
                 }
             } catch (InterruptedException e) {

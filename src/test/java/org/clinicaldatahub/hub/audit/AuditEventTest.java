@@ -41,6 +41,53 @@ class AuditEventTest {
         assertThat(AuditEvent.parse(line).toCanonicalJson()).isEqualTo(event.toCanonicalJson());
     }
 
+    /**
+     * The log renders lines with a hand-written writer (outside its lock) and reads them with
+     * Jackson: both must agree byte for byte, or verification would fail on the next read.
+     */
+    @Test
+    void renderedLineIsExactlyWhatTheJsonLibraryWritesForTheSameEvent() throws Exception {
+        java.util.Random random = new java.util.Random(20261206);
+        String[] texts = {"LAB^HOSP", "a\\b", "quote\"inside", "Zürich – Ünïcödé", "emoji \uD83D\uDE00 ok", "",
+                "MODALITY_CT1", "x".repeat(1024), "/path?with=query&and#fragment", "<script>"};
+        AuditStep[] steps = AuditStep.values();
+        AuditRef[] refs = AuditRef.values();
+        for (int n = 0; n < 2_000; n++) {
+            AuditEvent.Builder builder = AuditEvent.builder(steps[random.nextInt(steps.length)]);
+            if (random.nextBoolean()) {
+                builder.route("route-" + random.nextInt(50));
+            }
+            if (random.nextBoolean()) {
+                builder.actor(texts[random.nextInt(texts.length)]);
+            }
+            if (random.nextBoolean()) {
+                builder.checksum(PREV);
+            }
+            if (random.nextInt(4) == 0) {
+                builder.reason("REASON_" + random.nextInt(9));
+            }
+            if (random.nextInt(5) == 0) {
+                builder.outcome(AuditOutcome.values()[random.nextInt(AuditOutcome.values().length)]);
+            }
+            for (int r = random.nextInt(4); r > 0; r--) {
+                builder.ref(refs[random.nextInt(refs.length)], texts[random.nextInt(texts.length)]);
+            }
+            Instant at = Instant.ofEpochMilli(1_700_000_000_000L + random.nextInt(1_000_000_000));
+            builder.at(at);
+            long seq = 1 + random.nextInt(Integer.MAX_VALUE);
+
+            byte[] rendered = builder.template("hub-1", Instant.now()).line(seq, PREV);
+            AuditEvent parsed = AuditEvent.parse(new String(rendered, StandardCharsets.UTF_8));
+
+            assertThat(new String(rendered, StandardCharsets.UTF_8))
+                    .isEqualTo(new String(CanonicalJson.write(parsed), StandardCharsets.UTF_8));
+            assertThat(parsed.seq()).isEqualTo(seq);
+            assertThat(parsed.prev()).isEqualTo(PREV);
+            assertThat(parsed.time()).isEqualTo(java.time.format.DateTimeFormatter
+                    .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC).format(at));
+        }
+    }
+
     @Test
     void outcomeFollowsTheStepUnlessGiven() {
         assertThat(AuditEvent.builder(AuditStep.REJECTED).build("n", 1, PREV, Instant.now()).outcome())

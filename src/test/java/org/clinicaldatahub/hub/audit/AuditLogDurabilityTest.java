@@ -216,6 +216,73 @@ class AuditLogDurabilityTest {
     }
 
     @Test
+    void receiptsForcedInTheBackgroundAndLaterEventsOnlyWrittenKeepOneVerifiableChain() throws Exception {
+        // the MLLP route under force-before-answer=receipt: the receipt's commit starts at once
+        // (writer thread) while the message is published; before the ACK the receipt must be
+        // forced and the later event written to the segment file (visible to any reader of it).
+        int threads = 8;
+        int perThread = 300;
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (AuditLog log = logIn(dir, keys).segmentBytes(64 * 1024).checkpointEvery(100, Duration.ofMillis(20)).open()) {
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                Thread sender = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            long receipt = log.append(received(base + i));
+                            java.util.concurrent.CompletableFuture<Long> receiptDurable = log.whenDurable(receipt);
+                            long published = log.append(received(-(base + i)));
+                            receiptDurable.get(30, TimeUnit.SECONDS);
+                            if (log.durableSeq() < receipt) {
+                                throw new AssertionError("receipt " + receipt + " reported durable before it was");
+                            }
+                            log.awaitWritten(published);
+                            if (i % 60 == 0 && !onDisk(published)) {
+                                throw new AssertionError("seq " + published + " not in the segment after awaitWritten");
+                            }
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                senders.add(sender);
+                sender.start();
+            }
+            for (Thread sender : senders) {
+                sender.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            assertThat(errors).isEmpty();
+            long last = log.lastSeq();
+            assertThat(last).isEqualTo(1L + 2L * threads * perThread);
+            // nobody waits for the last published events: the writer forces them within the batch delay
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.durableSeq() < last && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(log.durableSeq()).isEqualTo(last);
+        }
+        AuditVerificationResult result = verify(dir, keys);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+        long events = 0;
+        for (Path segment : segments(dir)) {
+            events += lines(segment).stream().filter(l -> l.contains("\"step\":\"received\"")).count();
+        }
+        assertThat(events).isEqualTo(2L * threads * perThread);
+    }
+
+    /** True when a line with this seq is in one of the segment files, as a reader of the files sees them. */
+    private boolean onDisk(long seq) throws IOException {
+        String needle = "\"seq\":" + seq + ",";
+        for (Path segment : segments(dir)) {
+            if (java.nio.file.Files.readString(segment, java.nio.charset.StandardCharsets.UTF_8).contains(needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
     void aSecondWriterOnTheSameLogIsRefused() throws IOException {
         try (AuditLog ignored = logIn(dir, keys).open()) {
             assertThatThrownBy(() -> logIn(dir, keys).open()).isInstanceOf(AuditUnavailableException.class);

@@ -18,17 +18,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Sequencing, hash chaining and group commit of audit lines. Recording threads take one short
  * lock to get the next sequence number, build their line, hash it and add it to the pending
- * batch. A commit swaps the batch out and hands it to {@link SegmentCommitter}, which writes it
- * (with the signed checkpoint when one is due) and forces it per {@link FsyncPolicy}; then the
- * durable waiters are released.
- * <p>Commits are serialized by one commit lock and made by two kinds of thread. A thread that
- * must wait for its events before answering a sender ({@link #awaitDurable}) commits the pending
- * batch itself when no commit is running (leader/follower group commit): the common case on an
- * ACK path then costs one write and one fsync on the caller's own thread, not two thread
- * hand-offs, which on two loaded cores cost more than the fsync. Threads that find a commit
- * running wait for the writer thread, which also commits on the batch delay, serves flushes and
- * signs the interval checkpoints. Signing (about 2 ms with the JDK's Ed25519) thus runs on a
- * recording thread only when a segment rolls.
+ * batch (the line itself is rendered before, see {@link EventLineTemplate}). A commit swaps the
+ * batch out and hands it to {@link SegmentCommitter}, which writes it (with the signed checkpoint
+ * when one is due); then it is forced per {@link FsyncPolicy} and the durable waiters are released.
+ * <p>Writes are serialized by the commit lock, fsyncs by the force lock, and a batch is forced
+ * after the commit lock is released: while one batch is being forced the next can be written.
+ * A thread that must wait for its events before answering a sender ({@link #awaitDurable})
+ * writes the pending batch itself when no write is running and forces it (leader/follower group
+ * commit): the common case then costs one write and one fsync on the caller's own thread, not
+ * two thread hand-offs, which on two loaded cores cost more than the fsync. Threads that find a
+ * write running wait for the writer thread, which also commits on the batch delay, serves
+ * flushes and signs the interval checkpoints. A channel can also start the commit of its receipt
+ * early ({@link #whenDurable}, done by the writer thread while the channel publishes) and then
+ * only needs its later events written ({@link #awaitWritten}: one write, no fsync, not held up by
+ * a running fsync). Signing (about 2 ms with the JDK's Ed25519) runs on a recording thread only
+ * when a segment rolls.
  * If a write fails the log becomes unavailable: waiters fail, new appends throw
  * {@link AuditUnavailableException}, and the writer retries the same bytes every second until
  * the disk takes them again. Events already sequenced are never dropped, so the chain has no gap.
@@ -62,6 +66,11 @@ public final class EventJournal implements Closeable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Held for a whole commit, so batches reach the file in sequence order. Taken before {@link #lock}. */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /**
+     * Serializes the fsyncs, which run after the commit lock is released: while one batch is
+     * forced, the next can already be written. Taken after {@link #commitLock} when both are held.
+     */
+    private final ReentrantLock forceLock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition space = lock.newCondition();
     private final MessageDigest digest = Sha256.newDigest();
@@ -77,16 +86,21 @@ public final class EventJournal implements Closeable {
     private long failedAtNanos;
 
     private volatile long durableSeq;
+    /** Last event written to the segment (in the page cache), forced or not; at least {@link #durableSeq}. */
+    private volatile long writtenSeq;
+    /** Guarded by {@link #lock}: when a write-only commit first left lines unforced. */
+    private long unforcedSinceNanos;
     private volatile long signedTo;
 
     public EventJournal(String node, FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer,
                         long maxDelayNanos, long lastSeq, byte[] head) {
         this.policy = policy;
-        this.committer = new SegmentCommitter(policy, store, checkpointer);
+        this.committer = new SegmentCommitter(policy, store, checkpointer, forceLock);
         this.maxDelayNanos = Math.max(0, maxDelayNanos);
         this.lastSeq = lastSeq;
         this.head = head.clone();
         this.durableSeq = lastSeq;
+        this.writtenSeq = lastSeq;
         this.signedTo = checkpointer.coveredTo();
         this.writer = new Thread(this::runWriter, "audit-writer-" + node);
         this.writer.setDaemon(true);
@@ -165,8 +179,9 @@ public final class EventJournal implements Closeable {
 
     /**
      * Returns once every event up to {@code seq} is durable. When no commit is running the
-     * caller commits the pending batch itself (it holds {@code seq} and whatever other threads
-     * appended meanwhile); otherwise it waits for the running commit or the writer's next one.
+     * caller writes the pending batch itself (it holds {@code seq} and whatever other threads
+     * appended meanwhile) and forces it (leader/follower group commit); when a commit is running
+     * it waits for the writer thread, which commits again as soon as it can.
      *
      * @throws AuditUnavailableException when the log cannot write or is closed
      */
@@ -174,32 +189,133 @@ public final class EventJournal implements Closeable {
         if (durableSeq >= seq) {
             return;
         }
-        if (commitLock.tryLock()) {
+        if (writtenSeq < seq && commitLock.tryLock()) {
             try {
-                commitAsLeader(seq);
+                writePendingAsLeader();
             } finally {
                 commitLock.unlock();
             }
-            if (durableSeq >= seq) {
-                return;
-            }
+        }
+        if (writtenSeq >= seq) {
+            forceUpTo(seq);
+            return;
         }
         await(whenDurable(seq));
     }
 
-    /** Caller holds the commit lock. Commits the pending batch unless {@code seq} is durable already. */
-    private void commitAsLeader(long seq) {
+    /** Caller holds the commit lock: writes the pending batch, if any, without forcing it. */
+    private void writePendingAsLeader() {
         PendingBatch batch;
         lock.lock();
         try {
-            if (durableSeq >= seq || closing || failure != null || pending.isEmpty()) {
+            if (closing || failure != null || pending.isEmpty()) {
                 return;
             }
             batch = takePending();
         } finally {
             lock.unlock();
         }
-        writeAll(batch, false, false, false);
+        writeLocked(batch, false, false, false);
+    }
+
+    /**
+     * Returns once every event up to {@code seq} is written to the segment, forced or not: it
+     * then survives a crash of the process (kill -9), though not of the machine, and is forced by
+     * the next force, at the latest after the batch delay. The caller writes the pending batch
+     * itself (one write, no fsync), after the running write if there is one; a running fsync
+     * does not hold it up.
+     *
+     * @throws AuditUnavailableException when the log cannot write or is closed
+     */
+    public void awaitWritten(long seq) {
+        if (writtenSeq >= seq) {
+            return;
+        }
+        if (policy == FsyncPolicy.ALWAYS) {
+            awaitDurable(seq);
+            return;
+        }
+        commitLock.lock();
+        try {
+            if (writtenSeq < seq) {
+                lock.lock();
+                try {
+                    checkAvailable();
+                } finally {
+                    lock.unlock();
+                }
+                writePendingAsLeader();
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        if (writtenSeq < seq) {
+            // a failed commit keeps its batch for the writer's retry
+            await(whenDurable(seq));
+        }
+    }
+
+    /**
+     * Forces everything written so far, unless a force since then already covered {@code seq};
+     * runs outside the commit lock. Concurrent callers queue on the force lock and the later ones
+     * usually find their events covered by the force before them (group commit).
+     *
+     * @throws AuditUnavailableException when the force fails
+     */
+    private void forceUpTo(long seq) {
+        IOException error = forceWritten(seq);
+        if (error != null) {
+            throw new AuditUnavailableException("audit log cannot write: " + error, error);
+        }
+    }
+
+    /** {@link #forceUpTo} that returns the error instead of throwing it. */
+    private IOException forceWritten(long seq) {
+        long covered;
+        forceLock.lock();
+        try {
+            if (durableSeq >= seq) {
+                return null;
+            }
+            covered = writtenSeq;
+            if (policy != FsyncPolicy.NONE) {
+                try {
+                    committer.force();
+                } catch (IOException e) {
+                    failed(e);
+                    return e;
+                }
+            }
+            advanceDurable(covered);
+        } finally {
+            forceLock.unlock();
+        }
+        return null;
+    }
+
+    /**
+     * Marks everything up to {@code seq} forced and releases its waiters. Under the force lock,
+     * so that a checkpoint's force (commit thread) and a batch's force never set it backwards.
+     */
+    private void advanceDurable(long seq) {
+        forceLock.lock();
+        try {
+            if (durableSeq >= seq) {
+                return;
+            }
+            durableSeq = seq;
+            lock.lock();
+            try {
+                if (writtenSeq <= seq) {
+                    unforcedSinceNanos = 0;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            forceLock.unlock();
+        }
+        completeWaiters(seq);
     }
 
     /** Caller holds {@link #lock}: swaps the pending batch for an empty one. */
@@ -369,10 +485,13 @@ public final class EventJournal implements Closeable {
                     lock.unlock();
                 }
                 if (batch != null) {
-                    error = writeAll(batch, !flushes.isEmpty(), finish, true);
+                    error = writeLocked(batch, !flushes.isEmpty(), finish, true);
                 }
             } finally {
                 commitLock.unlock();
+            }
+            if (batch != null && error == null) {
+                error = forceWritten(writtenSeq);
             }
             for (CompletableFuture<Void> f : flushes) {
                 if (error == null) {
@@ -404,7 +523,15 @@ public final class EventJournal implements Closeable {
                 || now - pendingSinceNanos >= maxDelayNanos)) {
             return true;
         }
+        if (unforcedWaiting() && (!waiters.isEmpty() || now - unforcedSinceNanos >= maxDelayNanos)) {
+            return true;
+        }
         return committer.checkpointDue(now);
+    }
+
+    /** Lines written by a write-only commit wait for a force (never under NONE, which does not force). */
+    private boolean unforcedWaiting() {
+        return writtenSeq > durableSeq && policy != FsyncPolicy.NONE;
     }
 
     private long waitNanos(long now) {
@@ -415,17 +542,22 @@ public final class EventJournal implements Closeable {
         if (!pending.isEmpty()) {
             wait = Math.min(wait, pendingSinceNanos + maxDelayNanos - now);
         }
+        if (unforcedWaiting()) {
+            wait = Math.min(wait, unforcedSinceNanos + maxDelayNanos - now);
+        }
         wait = Math.min(wait, committer.nanosUntilCheckpoint(now));
         return Math.max(wait, 1_000);
     }
 
     /**
-     * One commit, under the commit lock; returns the error, or null.
+     * Writes one batch under the commit lock (and, when it carries a checkpoint, forces it);
+     * returns the error, or null. A batch of events alone is forced afterwards by
+     * {@link #forceWritten}, outside the commit lock.
      *
      * @param intervalCheckpoint whether a checkpoint due by count or time is signed in this commit
      *                           (the writer's commits; a leader's only when the segment rolls)
      */
-    private IOException writeAll(PendingBatch taken, boolean flush, boolean finish, boolean intervalCheckpoint) {
+    private IOException writeLocked(PendingBatch taken, boolean flush, boolean finish, boolean intervalCheckpoint) {
         PendingBatch batch;
         try {
             batch = committer.write(taken, flush, finish, intervalCheckpoint);
@@ -434,8 +566,20 @@ public final class EventJournal implements Closeable {
             return e;
         }
         if (!batch.isEmpty()) {
-            durableSeq = batch.lastSeq();
-            completeWaiters(batch.lastSeq());
+            writtenSeq = batch.lastSeq();
+        }
+        if (committer.forced() || policy == FsyncPolicy.NONE) {
+            advanceDurable(writtenSeq);
+        } else if (!batch.isEmpty()) {
+            lock.lock();
+            try {
+                if (unforcedSinceNanos == 0) {
+                    unforcedSinceNanos = System.nanoTime();
+                    work.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
         }
         recycle(batch);
         try {

@@ -2,12 +2,13 @@ package org.clinicaldatahub.hub.audit.internal;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 import org.clinicaldatahub.hub.audit.FsyncPolicy;
 
 /**
- * The writer thread's half of the journal: puts a batch of event lines and, when one is due,
- * the signed checkpoint over them into the segment in one pass with one force, then rolls or
- * extends the segment. Events and their checkpoint succeed or fail together: on failure the
+ * The committing half of the journal: puts a batch of event lines and, when one is due, the
+ * signed checkpoint over them into the segment in one pass (forced at once when it holds a
+ * checkpoint), then rolls or extends the segment. Events and their checkpoint succeed or fail together: on failure the
  * segment is rolled back to where it was and the batch is kept, to be written again (with any
  * later lines) by the next commit. Used by one committing thread at a time (the journal's commit lock).
  */
@@ -18,20 +19,28 @@ final class SegmentCommitter {
     private final Checkpointer checkpointer;
     private PendingBatch retry;
     private Checkpoint written;
+    /**
+     * Held for every force and for whatever closes the segment's channel (roll-back, end of a
+     * segment), because the journal forces outside its commit lock, while the next batch is written.
+     */
+    private final ReentrantLock forceLock;
+    private boolean forced;
 
-    SegmentCommitter(FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer) {
+    SegmentCommitter(FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer, ReentrantLock forceLock) {
         this.policy = policy;
+        this.forceLock = forceLock;
         this.store = store;
         this.checkpointer = checkpointer;
     }
 
     /**
-     * Writes the batch (after whatever a failed commit left) and a checkpoint if one is due,
-     * and forces per policy; {@code flush} and {@code finish} always force, {@code finish}
-     * always signs (cause {@code final}). A checkpoint due by count or time is signed only when
-     * {@code intervalCheckpoint}; one for a roll, a flush or the finish always.
+     * Writes the batch (after whatever a failed commit left) and a checkpoint if one is due. A
+     * commit with a checkpoint is forced here (unless the policy is NONE), as are {@code flush} and
+     * {@code finish}; {@code finish} always signs (cause {@code final}). A checkpoint due by count
+     * or time is signed only when {@code intervalCheckpoint}; one for a roll, a flush or the
+     * finish always. A batch of events alone is left for {@link #force()}; {@link #forced()} tells.
      *
-     * @return the batch that is now durable (possibly larger than {@code taken}), to be recycled
+     * @return the batch that is now written (possibly larger than {@code taken}), to be recycled
      * @throws IOException when anything failed; nothing of this commit counts as written
      */
     PendingBatch write(PendingBatch taken, boolean flush, boolean finish, boolean intervalCheckpoint) throws IOException {
@@ -61,14 +70,22 @@ final class SegmentCommitter {
                 terminated[line.length] = '\n';
                 store.write(checkpoint.from(), terminated, terminated.length);
             }
-            boolean wrote = !batch.isEmpty() || checkpoint != null;
-            if (wrote && policy != FsyncPolicy.NONE || flush || finish) {
-                store.force();
+            // A batch of events alone is only written here: the journal forces it after the commit
+            // lock is released, so the next batch can be written during the fsync. A checkpoint is
+            // forced at once, because a roll ends the segment right after it.
+            forced = flush || finish || checkpoint != null && policy != FsyncPolicy.NONE;
+            if (forced) {
+                force();
             }
             written = checkpoint;
             return batch;
         } catch (IOException | RuntimeException e) {
-            store.rollBack(before);
+            forceLock.lock();
+            try {
+                store.rollBack(before);
+            } finally {
+                forceLock.unlock();
+            }
             if (counted) {
                 checkpointer.retract(batch.count());
             }
@@ -89,13 +106,33 @@ final class SegmentCommitter {
         if (checkpoint != null) {
             checkpointer.committed(checkpoint);
             if (Checkpoint.ROLL.equals(checkpoint.cause())) {
-                store.endSegment();
+                forceLock.lock();
+                try {
+                    store.endSegment();
+                } finally {
+                    forceLock.unlock();
+                }
             }
         }
         if (!finish) {
             store.preallocate();
         }
         return checkpointer.coveredTo();
+    }
+
+    /** Forces everything written to the segment so far (fdatasync). */
+    void force() throws IOException {
+        forceLock.lock();
+        try {
+            store.force();
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    /** Whether the last successful {@link #write} forced the segment (everything written so far). */
+    boolean forced() {
+        return forced;
     }
 
     boolean checkpointDue(long nanoNow) {
@@ -107,6 +144,11 @@ final class SegmentCommitter {
     }
 
     void close() throws IOException {
-        store.close();
+        forceLock.lock();
+        try {
+            store.close();
+        } finally {
+            forceLock.unlock();
+        }
     }
 }

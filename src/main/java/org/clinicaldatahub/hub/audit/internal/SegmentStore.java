@@ -30,8 +30,9 @@ public final class SegmentStore implements Closeable {
     private final String node;
     private final long maxBytes;
     private final long chunk;
-    private FileChannel channel;
-    private Path current;
+    /** Volatile: forced by the journal's force step, outside the commit lock that writes and opens it. */
+    private volatile FileChannel channel;
+    private volatile Path current;
     private long size;
     private long allocated;
 
@@ -62,8 +63,14 @@ public final class SegmentStore implements Closeable {
 
     /** fsync of the data (fdatasync where the JDK maps force(false) to it). */
     public void force() throws IOException {
-        if (channel != null) {
-            channel.force(false);
+        FileChannel open = channel;
+        if (open != null) {
+            open.force(false);
+        } else if (current != null && Files.exists(current)) {
+            // closed after a failed write: what earlier writes left in the page cache still needs the force
+            try (FileChannel file = FileChannel.open(current, StandardOpenOption.READ)) {
+                file.force(false);
+            }
         }
     }
 
