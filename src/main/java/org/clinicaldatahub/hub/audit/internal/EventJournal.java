@@ -178,10 +178,11 @@ public final class EventJournal implements Closeable {
     }
 
     /**
-     * Returns once every event up to {@code seq} is durable. When no commit is running the
-     * caller writes the pending batch itself (it holds {@code seq} and whatever other threads
-     * appended meanwhile) and forces it (leader/follower group commit); when a commit is running
-     * it waits for the writer thread, which commits again as soon as it can.
+     * Returns once every event up to {@code seq} is durable. When no force is running the caller
+     * leads: it writes the pending batch (its own events and whatever other threads appended
+     * meanwhile) and forces it on its own thread (leader/follower group commit). When a force is
+     * running it follows: the writer thread writes and forces again right after it, for every
+     * thread that waited meanwhile.
      *
      * @throws AuditUnavailableException when the log cannot write or is closed
      */
@@ -189,16 +190,19 @@ public final class EventJournal implements Closeable {
         if (durableSeq >= seq) {
             return;
         }
-        if (writtenSeq < seq && commitLock.tryLock()) {
+        if (forceLock.tryLock()) {
+            IOException error;
             try {
-                writePendingAsLeader();
+                error = forceWritten(seq);
             } finally {
-                commitLock.unlock();
+                forceLock.unlock();
             }
-        }
-        if (writtenSeq >= seq) {
-            forceUpTo(seq);
-            return;
+            if (error != null) {
+                throw new AuditUnavailableException("audit log cannot write: " + error, error);
+            }
+            if (durableSeq >= seq) {
+                return;
+            }
         }
         await(whenDurable(seq));
     }
@@ -256,28 +260,32 @@ public final class EventJournal implements Closeable {
     }
 
     /**
-     * Forces everything written so far, unless a force since then already covered {@code seq};
-     * runs outside the commit lock. Concurrent callers queue on the force lock and the later ones
-     * usually find their events covered by the force before them (group commit).
+     * Unless a force already covered {@code seq}: writes what is pending (when no write is
+     * running, so the force also covers what was appended while this thread waited for the force
+     * lock) and forces everything written. Runs outside the commit lock, so other threads can
+     * write the next batch during the fsync; concurrent callers queue on the force lock and the
+     * later ones usually find their events covered by the force before them (group commit).
      *
-     * @throws AuditUnavailableException when the force fails
+     * @return the error, or null
      */
-    private void forceUpTo(long seq) {
-        IOException error = forceWritten(seq);
-        if (error != null) {
-            throw new AuditUnavailableException("audit log cannot write: " + error, error);
-        }
-    }
-
-    /** {@link #forceUpTo} that returns the error instead of throwing it. */
     private IOException forceWritten(long seq) {
-        long covered;
         forceLock.lock();
         try {
             if (durableSeq >= seq) {
                 return null;
             }
-            covered = writtenSeq;
+            // tryLock: a commit that holds the commit lock may itself wait for the force lock
+            if (commitLock.tryLock()) {
+                try {
+                    writePendingAsLeader();
+                } finally {
+                    commitLock.unlock();
+                }
+            }
+            long covered = writtenSeq;
+            if (covered <= durableSeq) {
+                return null;
+            }
             if (policy != FsyncPolicy.NONE) {
                 try {
                     committer.force();
@@ -287,10 +295,10 @@ public final class EventJournal implements Closeable {
                 }
             }
             advanceDurable(covered);
+            return null;
         } finally {
             forceLock.unlock();
         }
-        return null;
     }
 
     /**
