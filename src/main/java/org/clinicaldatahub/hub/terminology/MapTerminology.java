@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
  * (JSON or XML text, bytes, or a parsed resource), maps it with {@link TerminologyMapper}, and
  * leaves the body in the same form. HL7 v2 text is mapped in the text itself, so only the
  * fields that get a code change; when nothing was added the body is left untouched byte for
- * byte, and an HL7 v2 text whose segments have no bound field is not even read further. Sets the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7
- * v2 nor FHIR fails the exchange, so the route's error handling quarantines it.
+ * byte, and an HL7 v2 text whose segments have no bound field is not even read further. Sets
+ * the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7 v2 nor FHIR
+ * fails the exchange, so the route's error handling quarantines it.
  */
 @Component("mapTerminology")
 public class MapTerminology implements Processor {
@@ -58,8 +59,8 @@ public class MapTerminology implements Processor {
                 report = mapper.nothingBound();
                 encoded = null;
             } else if (start.startsWith("MSH")) {
-                // mapped in the ER7 text: parsing into HAPI's model and re-encoding cost about ten
-                // times the mapping itself, and would rewrite segments the mapping never touched
+                // mapped in the ER7 text: parsing into HAPI's model and re-encoding cost over ten
+                // times as much (BENCHMARKS.md, terminology) and rewrote segments nothing touched
                 TerminologyMapper.MappedHl7 mapped = mapHl7(text);
                 report = mapped.report();
                 encoded = report.count(MappingOutcome.MAPPED) > 0 ? mapped.text() : null;

@@ -30,11 +30,21 @@ public final class Er7Delimiters {
         char f = message.charAt(3);
         int end = message.indexOf(f, 4);
         int count = end - 4;
-        if (Character.isLetterOrDigit(f) || Character.isWhitespace(f) || end < 0 || count < 2 || count > 5) {
+        if (Character.isLetterOrDigit(f) || Character.isWhitespace(f) || end < 0 || count < 2 || count > 5
+                || containsLineBreak(message, 4, end)) {
             throw new Er7FormatException("MSH-1/MSH-2 do not declare usable delimiters");
         }
         return new Er7Delimiters(f, message.charAt(4), message.charAt(5), count > 2 ? message.charAt(6) : '\\',
                 count > 3 ? message.charAt(7) : '&');
+    }
+
+    private static boolean containsLineBreak(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\r' || text.charAt(i) == '\n') {
+                return true;
+            }
+        }
+        return false;
     }
 
     public char field() {

@@ -83,6 +83,7 @@ class Er7MessageTest {
                 arguments("one encoding character", "MSH|^|A|B\r"),
                 arguments("a letter as field separator", "MSHX^~\\&XAXB\r"),
                 arguments("no field after MSH-2", "MSH|^~\\&\r"),
+                arguments("a segment end inside MSH-2", "MSH|^~\r|A|B\r"),
                 arguments("a four-letter segment", MSH + "\rOBXX|1\r"),
                 arguments("a two-letter segment", MSH + "\rOB|1\r"));
     }
