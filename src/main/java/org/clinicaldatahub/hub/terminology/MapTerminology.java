@@ -7,14 +7,12 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
-import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.parser.Parser;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.clinicaldatahub.hub.HubHeaders;
+import org.clinicaldatahub.hub.terminology.internal.Er7FormatException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,19 +23,19 @@ import org.springframework.stereotype.Component;
  * Takes the message body as it comes: an HL7 v2 message (text or bytes in the charset of the
  * {@code hubCharset} header, or a parsed HAPI {@link Message}) or a FHIR R4 resource or Bundle
  * (JSON or XML text, bytes, or a parsed resource), maps it with {@link TerminologyMapper}, and
- * leaves the body in the same form. When nothing was added the body is left untouched byte for
- * byte; an HL7 v2 text whose segments have no bound field is not even parsed. Sets the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7
- * v2 nor FHIR fails the exchange, so the route's error handling quarantines it.
+ * leaves the body in the same form. HL7 v2 text is mapped in the text itself, so only the
+ * fields that get a code change; when nothing was added the body is left untouched byte for
+ * byte, and an HL7 v2 text whose segments have no bound field is not even read further. Sets
+ * the {@link TerminologyHeaders} (codes and counts only). A body that is neither HL7 v2 nor FHIR
+ * fails the exchange, so the route's error handling quarantines it.
  */
 @Component("mapTerminology")
 public class MapTerminology implements Processor {
 
     private final TerminologyMapper mapper;
-    private final Parser hl7Parser;
 
-    public MapTerminology(TerminologyMapper mapper, @Qualifier("hl7Parser") Parser hl7Parser) {
+    public MapTerminology(TerminologyMapper mapper) {
         this.mapper = mapper;
-        this.hl7Parser = hl7Parser;
     }
 
     @Override
@@ -61,9 +59,11 @@ public class MapTerminology implements Processor {
                 report = mapper.nothingBound();
                 encoded = null;
             } else if (start.startsWith("MSH")) {
-                Message message = parseHl7(text);
-                report = mapper.mapHl7(message);
-                encoded = report.count(MappingOutcome.MAPPED) > 0 ? hl7Parser.encode(message) : null;
+                // mapped in the ER7 text: parsing into HAPI's model and re-encoding cost over ten
+                // times as much (BENCHMARKS.md, terminology) and rewrote segments nothing touched
+                TerminologyMapper.MappedHl7 mapped = mapHl7(text);
+                report = mapped.report();
+                encoded = report.count(MappingOutcome.MAPPED) > 0 ? mapped.text() : null;
             } else if (start.startsWith("{") || start.startsWith("<")) {
                 IParser parser = start.startsWith("{") ? FhirContext.forR4Cached().newJsonParser()
                         : FhirContext.forR4Cached().newXmlParser();
@@ -85,12 +85,12 @@ public class MapTerminology implements Processor {
         in.setHeader(TerminologyHeaders.GENERATION, report.generation());
     }
 
-    /** Parse errors name the problem's kind only: HAPI's messages can quote message content (PHI). */
-    private Message parseHl7(String text) {
+    /** Read errors name the problem's kind only, never the content (PHI). */
+    private TerminologyMapper.MappedHl7 mapHl7(String text) {
         try {
-            return hl7Parser.parse(text);
-        } catch (HL7Exception e) {
-            throw new IllegalArgumentException("terminology mapping: the HL7 v2 body does not parse (" + e.getClass().getSimpleName() + ")");
+            return mapper.mapHl7(text);
+        } catch (Er7FormatException e) {
+            throw new IllegalArgumentException("terminology mapping: the HL7 v2 body does not parse (" + e.getMessage() + ")");
         }
     }
 

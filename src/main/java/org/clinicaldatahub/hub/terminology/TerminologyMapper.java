@@ -4,6 +4,7 @@ import java.util.List;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
+import org.clinicaldatahub.hub.terminology.internal.Er7Message;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
  * never replacing it. Codes it cannot map go to the {@link UnmappedCodes work queue}; every coded
  * value is counted in {@link TerminologyMetrics}. Each call maps with one
  * {@link TerminologySnapshot}, so a reload never splits a message between two table versions.
- * Routes usually call {@link MapTerminology mapTerminology}, which parses and re-encodes payloads.
+ * Routes usually call {@link MapTerminology mapTerminology}, which takes the payload in the form it comes.
  */
 @Component("terminologyMapper")
 public class TerminologyMapper {
@@ -36,6 +37,31 @@ public class TerminologyMapper {
         MappingReport report = new MappingReport(snapshot.generation());
         new Hl7CodedFields(snapshot, recorder(report, Hl7CodedFields.sender(message))).map(message);
         return report;
+    }
+
+    /**
+     * Maps an HL7 v2 message in ER7 text, in the text itself: the standard codes are written into
+     * the bound fields' alternate identifier components, and every other byte stays as received.
+     * The source for metrics is MSH-3.1^MSH-4.1.
+     *
+     * @throws IllegalArgumentException when the text is not an HL7 v2 message HAPI would parse
+     *         (the message names the problem's kind only, never the content)
+     */
+    public MappedHl7 mapHl7(String er7) {
+        Er7Message message = Hl7CodedFields.read(er7);
+        TerminologySnapshot snapshot = tables.current();
+        MappingReport report = new MappingReport(snapshot.generation());
+        new Hl7CodedFields(snapshot, recorder(report, Hl7CodedFields.sender(message))).map(message);
+        return new MappedHl7(message.text(), report);
+    }
+
+    /**
+     * An HL7 v2 text after mapping.
+     *
+     * @param text   the message with the codes added; the very text given when nothing was added
+     * @param report what was done, field by field
+     */
+    public record MappedHl7(String text, MappingReport report) {
     }
 
     /**

@@ -29,8 +29,9 @@ import org.clinicaldatahub.hub.terminology.internal.TerminologyManifest;
  *     100,000 concepts / 200,000 descriptions, each through the loader the hub uses;</li>
  * <li>code lookups ({@link TerminologyIndex#translate}) against the shipped index, mixed GEM,
  *     curated, same-system and unknown codes;</li>
- * <li>the {@code mapTerminology} step on an ORU^R01 (parse, map 6 coded fields, re-encode)
- *     against parse + encode alone.</li>
+ * <li>the {@code mapTerminology} step (mapping in the ER7 text) on an ORU^R01 and on a
+ *     de-identified ADT^A08 as the research feed maps it, beside HAPI's parse + encode of the same
+ *     message (what the step paid before it stopped parsing).</li>
  * </ol>
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
@@ -115,29 +116,40 @@ public final class TerminologyBenchmark {
 
     private static void mappingStep() throws Exception {
         TerminologyTestSupport terminology = TerminologyTestSupport.shipped().start();
-        Parser parser = TerminologyTestSupport.hl7Parser();
-        byte[] oru = Files.readString(Path.of("src/test/resources/fixtures/terminology/oru-r01-local-lab/input.hl7"))
-                .replace("\n", "\r").getBytes(StandardCharsets.UTF_8);
         DefaultCamelContext camel = new DefaultCamelContext();
+        stepRounds(terminology, camel, "ORU^R01 golden input (6 coded fields, 2 added)",
+                "src/test/resources/fixtures/terminology/oru-r01-local-lab/input.hl7");
+        stepRounds(terminology, camel, "ADT^A08 as the research feed maps it (de-identified, DG1 already ICD-10-CM)",
+                "src/test/resources/fixtures/deid/adt-a08/expected.hl7");
+        terminology.stop();
+    }
+
+    /**
+     * The step's CPU per message, beside HAPI's parse + encode of the same message: what the step
+     * cost before it mapped in the ER7 text (parse, map, re-encode), less the mapping itself.
+     */
+    private static void stepRounds(TerminologyTestSupport terminology, DefaultCamelContext camel, String name, String file)
+            throws Exception {
+        Parser parser = TerminologyTestSupport.hl7Parser();
+        byte[] message = Files.readString(Path.of(file)).replace("\n", "\r").getBytes(StandardCharsets.UTF_8);
         for (int round = 1; round <= 5; round++) {
             int n = 20_000;
             long cpu0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
-                parser.encode(parser.parse(new String(oru, StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
+                parser.encode(parser.parse(new String(message, StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
             }
-            double baseline = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+            double hapi = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
             cpu0 = CPU.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
                 Exchange exchange = new DefaultExchange(camel);
-                exchange.getMessage().setBody(oru);
+                exchange.getMessage().setBody(message);
                 exchange.getMessage().setHeader(HubHeaders.CHARSET, "UTF-8");
                 terminology.mapTerminology.process(exchange);
             }
             double step = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
-            System.out.printf("round %d ORU^R01 (6 coded fields): parse+encode %.1f us cpu, mapTerminology step %.1f us cpu "
-                    + "(%.0f msg/s per core), mapping itself %.1f us%n", round, baseline, step, 1e6 / step, step - baseline);
+            System.out.printf("round %d %s: mapTerminology step %.1f us cpu (%.0f msg/s per core); HAPI parse+encode alone "
+                    + "%.1f us cpu%n", round, name, step, 1e6 / step, hapi);
         }
-        terminology.stop();
     }
 
     private interface Work {

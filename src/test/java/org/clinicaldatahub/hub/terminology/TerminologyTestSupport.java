@@ -40,7 +40,7 @@ final class TerminologyTestSupport {
         tables = new TerminologyTables(properties);
         unmappedCodes = new UnmappedCodes(properties, "test-node");
         mapper = new TerminologyMapper(tables, unmappedCodes, new TerminologyMetrics(registry));
-        mapTerminology = new MapTerminology(mapper, hl7Parser());
+        mapTerminology = new MapTerminology(mapper);
         tables.current();
         return this;
     }
