@@ -195,4 +195,23 @@ final class ReferenceTextScrubber {
         }
         ranges.add(new int[] {start, end, entry});
     }
+
+    /** KnownIdentifiers.kindOf as it was (a stream per property, a regular expression for phone numbers). */
+    static KnownIdentifiers.Kind kindOf(String v) {
+        if (v.indexOf('@') > 0) {
+            return KnownIdentifiers.Kind.EMAIL;
+        }
+        long digits = v.chars().filter(Character::isDigit).count();
+        long letters = v.chars().filter(Character::isLetter).count();
+        if (digits == 0) {
+            return v.trim().split(" ").length > 2 ? KnownIdentifiers.Kind.ADDRESS : KnownIdentifiers.Kind.NAME;
+        }
+        if (letters > 2 && v.indexOf(' ') > 0) {
+            return KnownIdentifiers.Kind.ADDRESS;
+        }
+        if (digits >= 10 && letters == 0 && v.matches("[\\d()+ .-]+")) {
+            return KnownIdentifiers.Kind.PHONE;
+        }
+        return KnownIdentifiers.Kind.ID;
+    }
 }
