@@ -26,6 +26,14 @@ public final class Hl7Deidentifier {
     private final Clock clock;
     private final RecentPatients recentPatients;
     private final Map<DeidProfile, Hl7Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * The plan used last, looked up by identity: a profile is a record, so the map above hashes all
+     * its rules on every lookup (several microseconds per message).
+     */
+    private volatile PlanOf lastPlan;
+
+    private record PlanOf(DeidProfile profile, Hl7Plan plan) {
+    }
 
     public Hl7Deidentifier(Pseudonymizer pseudonymizer, Clock clock) {
         this(pseudonymizer, clock, RecentPatients.none());
@@ -42,9 +50,18 @@ public final class Hl7Deidentifier {
         if (er7 == null || message.indexOf('\u0000') >= 0) {
             throw new DeidRejection("DEID_UNPARSEABLE", "message does not start with a valid MSH segment");
         }
-        Hl7Plan plan = plans.computeIfAbsent(profile, Hl7Plan::new);
-        Walk walk = new Walk(er7, plan, profile);
+        Walk walk = new Walk(er7, planOf(profile), profile);
         return walk.run(message);
+    }
+
+    private Hl7Plan planOf(DeidProfile profile) {
+        PlanOf last = lastPlan;
+        if (last != null && last.profile() == profile) {
+            return last.plan();
+        }
+        Hl7Plan plan = plans.computeIfAbsent(profile, Hl7Plan::new);
+        lastPlan = new PlanOf(profile, plan);
+        return plan;
     }
 
     /** The state of one message's de-identification. */

@@ -35,12 +35,20 @@ public final class KnownIdentifiers {
      * free text never are). Entries are immutable and shared with copies, so a patient's values are
      * prepared once, not again for each of their messages.
      */
-    private final Map<String, Entry> values = new LinkedHashMap<>();
+    private final Map<String, Entry> values;
     /** HL7 field values not yet split into components: splitting is paid only when text is scrubbed. */
     private final List<String> pending = new ArrayList<>();
     private String delimiters = "^~&";
     private List<Entry> sorted;
     private KnownValueIndex index;
+
+    public KnownIdentifiers() {
+        this(16);
+    }
+
+    private KnownIdentifiers(int expectedValues) {
+        values = new LinkedHashMap<>(Math.max(16, expectedValues * 4 / 3 + 1));
+    }
 
     /**
      * Remembers an HL7 field value as it stands (components, repetitions, subcomponents); each part
@@ -130,10 +138,8 @@ public final class KnownIdentifiers {
         if ((allDigits && n < 5) || (allUpperLetters && n <= 3)) {
             return; // an area code, house number or code (USA, MR, SS) would blank every such word
         }
-        if (!values.containsKey(v)) {
-            values.put(v, null);
-            changed();
-        }
+        values.putIfAbsent(v, null);
+        changed();
     }
 
     /** Remembers an identifier the record pseudonymizes (an MRN may be short: no length filter beyond 3). */
@@ -163,7 +169,7 @@ public final class KnownIdentifiers {
 
     /** A copy holding at most {@code max} values, for {@link RecentPatients}. */
     public KnownIdentifiers copy(int max) {
-        KnownIdentifiers copy = new KnownIdentifiers();
+        KnownIdentifiers copy = new KnownIdentifiers(Math.min(max, values.size()));
         int n = 0;
         for (Map.Entry<String, Entry> e : values.entrySet()) {
             if (n++ == max) {

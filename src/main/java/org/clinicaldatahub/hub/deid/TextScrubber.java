@@ -20,7 +20,7 @@ import org.clinicaldatahub.hub.deid.internal.WordStarts;
  *
  * <p>How it stays fast: the patterns run one after the other, each on the text the previous one
  * left, but a pattern's regular expression is only tried where its {@link MatchStart} says a match
- * can begin (mostly at word starts, found once per text version), and patterns that need a digit,
+ * can begin (mostly at word starts, found once per text and carried through each replacement), and patterns that need a digit,
  * an {@code @}, a colon or a URL marker are skipped when the text has none. The result is the same as
  * running every pattern over the whole text.
  */
@@ -134,11 +134,7 @@ public final class TextScrubber {
             if (!contents.has(rule.needs())) {
                 continue;
             }
-            String replaced = rule.pattern().replaceAll(result, wordStarts, changes::scrubbed);
-            if (replaced != result) {
-                result = replaced;
-                wordStarts.of(result);
-            }
+            result = rule.pattern().replaceAll(result, wordStarts, changes::scrubbed);
         }
         return result;
     }

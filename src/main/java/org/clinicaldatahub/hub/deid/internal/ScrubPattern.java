@@ -22,6 +22,7 @@ public final class ScrubPattern {
     private final Pattern pattern;
     private final MatchStart start;
     private final String[] labelPrefixes;
+    private final int[] placeholderWordStarts;
 
     public ScrubPattern(String placeholder, Pattern pattern, MatchStart start) {
         this(placeholder, pattern, start, List.of());
@@ -33,6 +34,17 @@ public final class ScrubPattern {
         this.pattern = pattern;
         this.start = start;
         this.labelPrefixes = MatchStart.prefixesOf(labels);
+        WordStarts inPlaceholder = new WordStarts().of(placeholder);
+        this.placeholderWordStarts = new int[inPlaceholder.count()];
+        for (int i = 0; i < placeholderWordStarts.length; i++) {
+            placeholderWordStarts[i] = inPlaceholder.get(i);
+        }
+        if (pattern.matcher("").groupCount() >= 1 && !pattern.pattern().startsWith("\\b((")) {
+            throw new IllegalArgumentException("group 1 is a label that starts the match: \\b((label)...)");
+        }
+        if (!placeholder.startsWith("[")) {
+            throw new IllegalArgumentException("a placeholder starts with '[': " + placeholder);
+        }
         if (start == MatchStart.LABEL && labels.isEmpty()) {
             throw new IllegalArgumentException("a labelled pattern needs its labels");
         }
@@ -50,7 +62,7 @@ public final class ScrubPattern {
      * The text with every match replaced by the placeholder (group 1, when the pattern has one, is a
      * label that stays: "MRN: [ID]"), or the same instance if nothing matched.
      *
-     * @param wordStarts the word starts of {@code text}
+     * @param wordStarts the word starts of {@code text}; on return, those of the result
      */
     public String replaceAll(String text, WordStarts wordStarts, MatchCounter counter) {
         Replacement replacement = new Replacement(text);
@@ -59,7 +71,11 @@ public final class ScrubPattern {
             case PHONE -> findByScan(replacement);
             default -> findAtWordStarts(replacement, wordStarts);
         }
-        return replacement.result(counter);
+        String result = replacement.result(counter);
+        if (result != text) {
+            wordStarts.afterReplacing(replacement.spans, replacement.matches, placeholder, placeholderWordStarts, result);
+        }
+        return result;
     }
 
     private void findAtWordStarts(Replacement r, WordStarts wordStarts) {
@@ -107,6 +123,8 @@ public final class ScrubPattern {
         private Matcher matcher;
         private StringBuilder out;
         private int copiedUpTo;
+        /** The replaced stretches, {@code from, to} pairs (a kept label is not part of one). */
+        private int[] spans = new int[8];
         private int matches;
 
         Replacement(String text) {
@@ -125,10 +143,17 @@ public final class ScrubPattern {
                 out = new StringBuilder(text.length());
             }
             out.append(text, copiedUpTo, i);
+            int replacedFrom = i;
             if (matcher.groupCount() >= 1 && matcher.start(1) >= 0) {
                 out.append(text, matcher.start(1), matcher.end(1));
+                replacedFrom = matcher.end(1);
             }
             out.append(placeholder);
+            if (2 * matches + 2 > spans.length) {
+                spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+            }
+            spans[2 * matches] = replacedFrom;
+            spans[2 * matches + 1] = matcher.end();
             // no pattern matches the empty string; the guard only keeps the scan moving if one ever did
             copiedUpTo = matcher.end();
             searchFrom = Math.max(matcher.end(), i + 1);
