@@ -3,6 +3,15 @@ package org.clinicaldatahub.hub.deid.internal;
 /** ASCII character classes as {@code java.util.regex} sees them without UNICODE_CHARACTER_CLASS. */
 public final class Chars {
 
+    /** Letters and digits of US-ASCII, looked up rather than compared: this test runs on every character of a text. */
+    private static final boolean[] ASCII_LETTER_OR_DIGIT = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_LETTER_OR_DIGIT[c] = isDigit(c) || isAsciiLetter(c);
+        }
+    }
+
     private Chars() {
     }
 
@@ -15,7 +24,7 @@ public final class Chars {
     }
 
     public static boolean isAsciiLetterOrDigit(char c) {
-        return isDigit(c) || isAsciiLetter(c);
+        return c < 128 && ASCII_LETTER_OR_DIGIT[c];
     }
 
     public static boolean isHexDigit(char c) {

@@ -107,7 +107,7 @@ public final class KnownValueIndex {
     /** Takes the occurrences in rank order where they end on a word boundary and overlap nothing taken. */
     private int[] claim(String text, Occurrences found, int[] digitPos) {
         long[] keys = Arrays.copyOf(found.keys, found.size);
-        Arrays.sort(keys);
+        sort(keys);
         boolean[] taken = new boolean[text.length()];
         int[] ranges = new int[keys.length * 3];
         int count = 0;
@@ -169,6 +169,23 @@ public final class KnownValueIndex {
             System.arraycopy(triples, from, sorted, t * 3, 3);
         }
         return sorted;
+    }
+
+    /** A text has a handful of occurrences: insertion sort, without Arrays.sort's set-up. */
+    private static void sort(long[] keys) {
+        if (keys.length > 32) {
+            Arrays.sort(keys);
+            return;
+        }
+        for (int i = 1; i < keys.length; i++) {
+            long key = keys[i];
+            int j = i - 1;
+            while (j >= 0 && keys[j] > key) {
+                keys[j + 1] = keys[j];
+                j--;
+            }
+            keys[j + 1] = key;
+        }
     }
 
     private static int[] append(int[] ranks, int rank) {

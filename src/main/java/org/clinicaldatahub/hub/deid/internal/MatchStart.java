@@ -1,8 +1,5 @@
 package org.clinicaldatahub.hub.deid.internal;
 
-import java.util.List;
-import java.util.Locale;
-
 /**
  * Where a scrub pattern's match can begin: a cheap necessary condition on the text around one
  * position, checked before the (far more expensive) regular expression is tried there. A condition
@@ -42,15 +39,47 @@ public enum MatchStart {
     /** {@code 9}, or {@code 1} then a digit: 90 to 149. */
     AGE_OVER_89;
 
+    /**
+     * The characters a match can begin with, by pattern: most word starts are ruled out by one array
+     * look-up, before the condition proper.
+     */
+    private final boolean[] firstChars = new boolean[128];
+
+    static {
+        String digits = "0123456789";
+        String hex = digits + "abcdefABCDEF";
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        URL.allow("hHfFwW");
+        IPV4.allow(digits);
+        SSN.allow(digits);
+        PHONE.allow(digits);
+        DATE.allow(digits + "jJfFmMaAsSoOnNdD");
+        IPV6.allow(hex);
+        LABEL.allow(letters);
+        MIXED_ID.allow(digits + letters);
+        DIGITS_ID.allow(digits + letters);
+        TITLE.allow("MD");
+        ADDRESS.allow(digits + "pP");
+        AGE_OVER_89.allow("91");
+    }
+
+    private void allow(String chars) {
+        for (char c : chars.toCharArray()) {
+            firstChars[c] = true;
+        }
+    }
+
     private static final String[] MONTH_PREFIXES = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
         "oct", "nov", "dec"};
 
     /**
-     * True if a match may begin at word start {@code i}; {@code labelPrefixes} are the lower-cased first
-     * two characters of the labels of a {@link #LABEL} pattern.
+     * True if a match may begin at word start {@code i}; {@code labelPrefixes}: those of a {@link #LABEL} pattern.
      */
-    boolean possibleAtWordStart(String text, int i, String[] labelPrefixes) {
+    boolean possibleAtWordStart(String text, int i, LabelPrefixes labelPrefixes) {
         char c = text.charAt(i);
+        if (c >= 128 || !firstChars[c]) {
+            return false;
+        }
         switch (this) {
             case URL:
                 return text.regionMatches(true, i, "http", 0, 4) || text.regionMatches(true, i, "ftp:", 0, 4)
@@ -64,11 +93,11 @@ public enum MatchStart {
                 return Chars.isDigit(c) && Chars.isDigit(Chars.at(text, i + 1)) && Chars.isDigit(Chars.at(text, i + 2))
                         && isPhoneSeparator(Chars.at(text, i + 3));
             case DATE:
-                return Chars.isDigit(c) || startsWithMonth(text, i);
+                return Chars.isDigit(c) ? dateFromDigits(text, i) : startsWithMonth(text, i);
             case IPV6:
                 return hexThenColon(text, i);
             case LABEL:
-                return startsWithPrefix(text, i, labelPrefixes);
+                return labelPrefixes.startAt(text, i);
             case MIXED_ID:
                 return mixedRunOfEight(text, i);
             case DIGITS_ID:
@@ -77,18 +106,49 @@ public enum MatchStart {
                 char next = Chars.at(text, i + 1);
                 return (c == 'M' && (next == 'r' || next == 's' || next == 'i' || next == 'x')) || (c == 'D' && next == 'r');
             case ADDRESS:
-                return Chars.isDigit(c) || c == 'P' || c == 'p';
+                if (Chars.isDigit(c)) {
+                    // a house number of up to six digits, whitespace, a word
+                    int digits = digitRun(text, i);
+                    return digits <= 6 && isRegexSpace(Chars.at(text, i + digits));
+                }
+                char afterP = Chars.at(text, i + 1);
+                return (c == 'P' || c == 'p') && (afterP == '.' || afterP == 'O' || afterP == 'o' || isRegexSpace(afterP));
             case AGE_OVER_89:
-                return (c == '9' || c == '1') && Chars.isDigit(Chars.at(text, i + 1));
+                // 90-149, then "yo", "y/o", "years old", "yrs old", "-year-old"
+                if ((c != '9' && c != '1') || !Chars.isDigit(Chars.at(text, i + 1))) {
+                    return false;
+                }
+                int ageEnd = i + digitRun(text, i);
+                char afterAge = Chars.at(text, ageEnd);
+                if (afterAge == '-' || afterAge == ' ') {
+                    afterAge = Chars.at(text, ageEnd + 1);
+                }
+                return afterAge == 'y' || afterAge == 'Y';
             default:
                 throw new IllegalStateException(this + " is not found from word starts");
         }
     }
 
-    /** A phone number's optional {@code +1} prefix or bracketed area code may begin where no word does. */
+    /**
+     * A phone number's optional {@code +1} prefix or bracketed area code may begin where no word
+     * does: {@code (ddd)}, or {@code 1} / {@code +1} with an optional separator before {@code (} or a
+     * digit (with no separator, only {@code (} can follow: a digit right after the 1 is no word start).
+     */
     static boolean phoneStartOffWordStart(String text, int i) {
         char c = text.charAt(i);
-        return c == '(' || c == '1' || (c == '+' && Chars.at(text, i + 1) == '1');
+        if (c == '(') {
+            return Chars.isDigit(Chars.at(text, i + 1)) && Chars.isDigit(Chars.at(text, i + 2))
+                    && Chars.isDigit(Chars.at(text, i + 3)) && Chars.at(text, i + 4) == ')';
+        }
+        int one = c == '+' ? i + 1 : i;
+        if (Chars.at(text, one) != '1') {
+            return false;
+        }
+        char next = Chars.at(text, one + 1);
+        if (next == '(') {
+            return true;
+        }
+        return isPhoneSeparator(next) && (Chars.at(text, one + 2) == '(' || Chars.isDigit(Chars.at(text, one + 2)));
     }
 
     /** The e-mail pattern's local part: {@code [A-Za-z0-9._%+-]}. */
@@ -98,6 +158,39 @@ public enum MatchStart {
 
     private static boolean isPhoneSeparator(char c) {
         return c == '-' || c == '.' || c == ' ';
+    }
+
+    /**
+     * The date alternatives that begin with a digit: {@code dddd-}, {@code d[/.-]} or {@code dd[/.-]},
+     * {@code d:} or {@code dd:}, one or two digits before a space or an ordinal suffix ("3rd of May"),
+     * or {@code 19}/{@code 20} and at least six more digits (YYYYMMDD).
+     */
+    private static boolean dateFromDigits(String text, int i) {
+        int digits = digitRun(text, i);
+        char after = Chars.at(text, i + digits);
+        if (digits == 4 && after == '-') {
+            return true;
+        }
+        if (digits <= 2 && (after == '/' || after == '.' || after == '-' || after == ':' || isRegexSpace(after)
+                || Chars.isAsciiLetter(after))) {
+            return true;
+        }
+        char first = text.charAt(i);
+        char second = Chars.at(text, i + 1);
+        return digits >= 8 && ((first == '1' && second == '9') || (first == '2' && second == '0'));
+    }
+
+    private static int digitRun(String text, int i) {
+        int j = i;
+        while (j < text.length() && Chars.isDigit(text.charAt(j))) {
+            j++;
+        }
+        return j - i;
+    }
+
+    /** {@code \s} without UNICODE_CHARACTER_CLASS: space, tab, line feed, vertical tab, form feed, carriage return. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     private static boolean startsWithMonth(String text, int i) {
@@ -123,20 +216,6 @@ public enum MatchStart {
             }
             if (!Chars.isHexDigit(c)) {
                 return false;
-            }
-        }
-        return false;
-    }
-
-    private static boolean startsWithPrefix(String text, int i, String[] prefixes) {
-        if (i + 2 > text.length()) {
-            return false;
-        }
-        char a = Chars.asciiLower(text.charAt(i));
-        char b = Chars.asciiLower(text.charAt(i + 1));
-        for (String prefix : prefixes) {
-            if (prefix.charAt(0) == a && prefix.charAt(1) == b) {
-                return true;
             }
         }
         return false;
@@ -174,22 +253,5 @@ public enum MatchStart {
             digits++;
         }
         return digits == 6;
-    }
-
-    /**
-     * The first two characters of each label, lower-cased; each label must begin with two literal
-     * characters (no regular expression syntax), or the prefix would not be a necessary condition.
-     */
-    public static String[] prefixesOf(List<String> labels) {
-        return labels.stream().map(label -> {
-            if (label.length() < 2 || !isLiteral(label.charAt(0)) || !isLiteral(label.charAt(1))) {
-                throw new IllegalArgumentException("a label must begin with two literal characters: " + label);
-            }
-            return label.substring(0, 2).toLowerCase(Locale.ROOT);
-        }).distinct().toArray(String[]::new);
-    }
-
-    private static boolean isLiteral(char c) {
-        return Chars.isAsciiLetterOrDigit(c) || c == '#' || c == '/' || c == ' ';
     }
 }

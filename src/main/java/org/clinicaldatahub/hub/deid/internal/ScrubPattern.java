@@ -21,7 +21,7 @@ public final class ScrubPattern {
     private final String placeholder;
     private final Pattern pattern;
     private final MatchStart start;
-    private final String[] labelPrefixes;
+    private final LabelPrefixes labelPrefixes;
     private final int[] placeholderWordStarts;
 
     public ScrubPattern(String placeholder, Pattern pattern, MatchStart start) {
@@ -33,7 +33,7 @@ public final class ScrubPattern {
         this.placeholder = placeholder;
         this.pattern = pattern;
         this.start = start;
-        this.labelPrefixes = MatchStart.prefixesOf(labels);
+        this.labelPrefixes = new LabelPrefixes(labels);
         WordStarts inPlaceholder = new WordStarts().of(placeholder);
         this.placeholderWordStarts = new int[inPlaceholder.count()];
         for (int i = 0; i < placeholderWordStarts.length; i++) {
@@ -108,8 +108,9 @@ public final class ScrubPattern {
         boolean previousIsWord = false;
         for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
-            if (i >= r.searchFrom && (MatchStart.phoneStartOffWordStart(text, i)
-                    || (!previousIsWord && start.possibleAtWordStart(text, i, labelPrefixes)))) {
+            boolean offWordStart = c == '(' || c == '+' || c == '1';
+            if (i >= r.searchFrom && ((offWordStart && MatchStart.phoneStartOffWordStart(text, i))
+                    || (!previousIsWord && Chars.isDigit(c) && start.possibleAtWordStart(text, i, labelPrefixes)))) {
                 r.tryAt(i);
             }
             previousIsWord = Chars.isAsciiLetterOrDigit(c) || c == '_';
