@@ -1,7 +1,6 @@
 package org.clinicaldatahub.hub.deid;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -167,6 +166,20 @@ public final class KnownIdentifiers {
         }
     }
 
+    /**
+     * For {@link RecentPatients}, once the record is done: these values themselves if there are at
+     * most {@code max} (the record's de-identification must not change them afterwards), else a copy
+     * of the first {@code max}. Sharing saves a copy of up to {@code max} values per message.
+     */
+    KnownIdentifiers bounded(int max) {
+        if (values.size() > max || pending.size() > max) {
+            return copy(max);
+        }
+        sorted = null; // only what addAll reads is kept: not the matching structures
+        index = null;
+        return this;
+    }
+
     /** A copy holding at most {@code max} values, for {@link RecentPatients}. */
     public KnownIdentifiers copy(int max) {
         KnownIdentifiers copy = new KnownIdentifiers(Math.min(max, values.size()));
@@ -223,10 +236,29 @@ public final class KnownIdentifiers {
                 }
                 list.add(entry);
             }
-            list.sort(Comparator.comparingInt((Entry e) -> e.value().length()).reversed());
-            sorted = list;
+            sorted = longestFirst(list);
         }
         return sorted;
+    }
+
+    /** A stable counting sort by length, longest first: equally long values keep the order they became known in. */
+    private static List<Entry> longestFirst(List<Entry> entries) {
+        int longest = 0;
+        for (Entry e : entries) {
+            longest = Math.max(longest, e.value().length());
+        }
+        int[] startOfLength = new int[longest + 2];
+        for (Entry e : entries) {
+            startOfLength[longest - e.value().length() + 1]++;
+        }
+        for (int i = 1; i < startOfLength.length; i++) {
+            startOfLength[i] += startOfLength[i - 1];
+        }
+        Entry[] sorted = new Entry[entries.size()];
+        for (Entry e : entries) {
+            sorted[startOfLength[longest - e.value().length()]++] = e;
+        }
+        return java.util.Arrays.asList(sorted);
     }
 
     private static boolean allDigits(String v) {
