@@ -44,7 +44,7 @@ public final class KnownValueIndex {
             } else {
                 byOtherChar.merge(first, new int[] {rank}, KnownValueIndex::concat);
             }
-            if (digits[rank] != null && !digits[rank].isEmpty()) {
+            if (digits[rank] != null && digits[rank].length() >= 2) {
                 int d = digits[rank].charAt(0) - '0';
                 byDigit[d] = append(byDigit[d], rank);
             }
@@ -62,8 +62,10 @@ public final class KnownValueIndex {
                     char c = textLower.charAt(i);
                     int[] ranks = c < 128 ? byAsciiChar[c] : byOtherChar.get(c);
                     if (ranks != null) {
+                        char second = i + 1 < n ? textLower.charAt(i + 1) : 0;
                         for (int rank : ranks) {
-                            if (textLower.startsWith(lower[rank], i)) {
+                            // the second character first: most values of a bucket differ there (values have three or more)
+                            if ((lower[rank].length() < 2 || lower[rank].charAt(1) == second) && textLower.startsWith(lower[rank], i)) {
                                 found.add(rank, 1, i);
                             }
                         }
@@ -89,9 +91,11 @@ public final class KnownValueIndex {
             char c = digitText[k];
             if (c != 'x' && mayStartAt(text, digitPos[k])) {
                 int[] ranks = byDigit[c - '0'];
-                if (ranks != null) {
+                if (ranks != null && k + 1 < dn) {
+                    char second = digitText[k + 1];
                     for (int rank : ranks) {
-                        if (regionEquals(digitText, dn, k, digits[rank])) {
+                        // numbers have five digits or more: compare the second before the rest
+                        if (digits[rank].charAt(1) == second && regionEquals(digitText, dn, k, digits[rank])) {
                             found.add(rank, 0, k);
                         }
                     }
