@@ -2,9 +2,11 @@ package org.clinicaldatahub.hub.deid;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.clinicaldatahub.hub.deid.internal.KnownValueIndex;
 
@@ -37,6 +39,12 @@ public final class KnownIdentifiers {
     private final Map<String, Entry> values;
     /** HL7 field values not yet split into components: splitting is paid only when text is scrubbed. */
     private final List<String> pending = new ArrayList<>();
+    /**
+     * Field values already split, whose parts are all in {@link #values}: a patient's next message
+     * repeats most of them, and their parts need not be split and looked up again. Carried only
+     * where all values are (never into a shortened copy).
+     */
+    private Set<String> expandedRaw = new HashSet<>();
     private String delimiters = "^~&";
     private List<Entry> sorted;
     private KnownValueIndex index;
@@ -67,6 +75,9 @@ public final class KnownIdentifiers {
         }
         char repetition = delimiters.charAt(1);
         for (String raw : pending) {
+            if (!expandedRaw.add(raw)) {
+                continue;
+            }
             StringBuilder numeric = new StringBuilder();
             int numericParts = 0;
             int start = 0;
@@ -161,6 +172,13 @@ public final class KnownIdentifiers {
         if (other != null) {
             other.values.forEach(values::putIfAbsent);
             pending.addAll(other.pending);
+            if (!delimiters.equals(other.delimiters)) {
+                expandedRaw.clear(); // split with other delimiters: split again
+            } else if (expandedRaw.isEmpty()) {
+                expandedRaw = new HashSet<>(other.expandedRaw);
+            } else {
+                expandedRaw.addAll(other.expandedRaw);
+            }
             delimiters = other.delimiters;
             changed();
         }

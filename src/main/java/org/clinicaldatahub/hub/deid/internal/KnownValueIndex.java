@@ -177,7 +177,7 @@ public final class KnownValueIndex {
 
     /** A text has a handful of occurrences: insertion sort, without Arrays.sort's set-up. */
     private static void sort(long[] keys) {
-        if (keys.length > 32) {
+        if (keys.length > 12) {
             Arrays.sort(keys);
             return;
         }
