@@ -11,6 +11,8 @@ import java.util.TreeMap;
 public final class DeidChanges {
 
     private static final DeidAction[] ACTIONS = DeidAction.values();
+    /** "scrubbed [PHONE]" per placeholder, built once rather than per match (placeholders are a fixed few). */
+    private static final Map<String, String> SCRUBBED = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per path, a count per action: no string is built per change on the hot path. */
     private final Map<String, int[]> byPath = new java.util.HashMap<>();
     private final Map<String, Integer> other = new java.util.HashMap<>();
@@ -20,7 +22,7 @@ public final class DeidChanges {
     }
 
     public void scrubbed(String placeholder) {
-        other.merge("scrubbed " + placeholder, 1, Integer::sum);
+        other.merge(SCRUBBED.computeIfAbsent(placeholder, p -> "scrubbed " + p), 1, Integer::sum);
     }
 
     public void removed(String what) {

@@ -26,6 +26,14 @@ public final class Hl7Deidentifier {
     private final Clock clock;
     private final RecentPatients recentPatients;
     private final Map<DeidProfile, Hl7Plan> plans = new ConcurrentHashMap<>();
+    /**
+     * The plan used last, looked up by identity: a profile is a record, so the map above hashes all
+     * its rules on every lookup (several microseconds per message).
+     */
+    private volatile PlanOf lastPlan;
+
+    private record PlanOf(DeidProfile profile, Hl7Plan plan) {
+    }
 
     public Hl7Deidentifier(Pseudonymizer pseudonymizer, Clock clock) {
         this(pseudonymizer, clock, RecentPatients.none());
@@ -42,9 +50,18 @@ public final class Hl7Deidentifier {
         if (er7 == null || message.indexOf('\u0000') >= 0) {
             throw new DeidRejection("DEID_UNPARSEABLE", "message does not start with a valid MSH segment");
         }
-        Hl7Plan plan = plans.computeIfAbsent(profile, Hl7Plan::new);
-        Walk walk = new Walk(er7, plan, profile);
+        Walk walk = new Walk(er7, planOf(profile), profile);
         return walk.run(message);
+    }
+
+    private Hl7Plan planOf(DeidProfile profile) {
+        PlanOf last = lastPlan;
+        if (last != null && last.profile() == profile) {
+            return last.plan();
+        }
+        Hl7Plan plan = plans.computeIfAbsent(profile, Hl7Plan::new);
+        lastPlan = new PlanOf(profile, plan);
+        return plan;
     }
 
     /** The state of one message's de-identification. */
@@ -105,10 +122,14 @@ public final class Hl7Deidentifier {
             List<String> segments = new ArrayList<>(16);
             int start = 0;
             int n = message.length();
+            int nextLf = message.indexOf('\n');
             while (start < n) {
-                int end = start;
-                while (end < n && message.charAt(end) != '\r' && message.charAt(end) != '\n') {
-                    end++;
+                if (nextLf >= 0 && nextLf < start) {
+                    nextLf = message.indexOf('\n', start);
+                }
+                int end = message.indexOf('\r', start);
+                if (end < 0 || (nextLf >= 0 && nextLf < end)) {
+                    end = nextLf >= 0 ? nextLf : n;
                 }
                 if (end > start) {
                     String segment = message.substring(start, end);
@@ -402,20 +423,14 @@ public final class Hl7Deidentifier {
 
         private String scrubDeferred(String text) {
             StringBuilder out = new StringBuilder(text.length() + 64);
-            int i = 0;
-            while (i < text.length()) {
-                char c = text.charAt(i);
-                if (c == '\u0000') {
-                    int end = text.indexOf('\u0000', i + 1);
-                    int index = Integer.parseInt(text.substring(i + 1, end));
-                    out.append(TextScrubber.scrub(deferredText.get(index), known, changes));
-                    i = end + 1;
-                } else {
-                    out.append(c);
-                    i++;
-                }
+            int copied = 0;
+            for (int i = text.indexOf('\u0000'); i >= 0; i = text.indexOf('\u0000', copied)) {
+                int end = text.indexOf('\u0000', i + 1);
+                int index = Integer.parseInt(text, i + 1, end, 10);
+                out.append(text, copied, i).append(TextScrubber.scrub(deferredText.get(index), known, changes));
+                copied = end + 1;
             }
-            return out.toString();
+            return out.append(text, copied, text.length()).toString();
         }
     }
 }

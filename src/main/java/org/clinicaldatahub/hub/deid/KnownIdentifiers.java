@@ -1,11 +1,14 @@
 package org.clinicaldatahub.hub.deid;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+
+import org.clinicaldatahub.hub.deid.internal.KnownValueIndex;
 
 /**
  * The patient's own identifiers found in the same record (every value the profile takes out:
@@ -14,21 +17,45 @@ import java.util.Map;
  * de-identified; held only for that record (and, bounded, by {@link RecentPatients}).
  *
  * <p>Matching is case-insensitive on word boundaries; a value that is mostly digits also matches
- * with other separators or none ("555-123-4567", "(555) 123 4567", "5551234567"). Plain string
- * search, no regular expression per value: collecting is on the hot path of every message.
+ * with other separators or none ("555-123-4567", "(555) 123 4567", "5551234567"). Longer values
+ * win over shorter ones they overlap ("John Smith" before "John"). All values are searched in one
+ * pass over the text ({@link KnownValueIndex}), not one search per value: collecting and matching
+ * are on the hot path of every message.
  */
 public final class KnownIdentifiers {
 
     /** What a known value is, for the placeholder that replaces it. */
     public enum Kind {
-        NAME, ADDRESS, ID, PHONE, EMAIL, DATE
+        NAME, ADDRESS, ID, PHONE, EMAIL, DATE;
+
+        final String placeholder = "[" + name() + "]";
     }
 
-    private final Map<String, Kind> values = new LinkedHashMap<>();
+    /**
+     * Value to its prepared entry; null until the entry is needed (most values of a message without
+     * free text never are). Entries are immutable and shared with copies, so a patient's values are
+     * prepared once, not again for each of their messages.
+     */
+    private final Map<String, Entry> values;
     /** HL7 field values not yet split into components: splitting is paid only when text is scrubbed. */
     private final List<String> pending = new ArrayList<>();
+    /**
+     * Field values already split, whose parts are all in {@link #values}: a patient's next message
+     * repeats most of them, and their parts need not be split and looked up again. Carried only
+     * where all values are (never into a shortened copy).
+     */
+    private Set<String> expandedRaw = new HashSet<>();
     private String delimiters = "^~&";
     private List<Entry> sorted;
+    private KnownValueIndex index;
+
+    public KnownIdentifiers() {
+        this(16);
+    }
+
+    private KnownIdentifiers(int expectedValues) {
+        values = new LinkedHashMap<>(Math.max(16, expectedValues * 4 / 3 + 1));
+    }
 
     /**
      * Remembers an HL7 field value as it stands (components, repetitions, subcomponents); each part
@@ -39,16 +66,18 @@ public final class KnownIdentifiers {
     public void addRaw(String raw, String delimiters) {
         pending.add(raw);
         this.delimiters = delimiters;
-        sorted = null;
+        changed();
     }
 
     private void expand() {
         if (pending.isEmpty()) {
             return;
         }
-        char component = delimiters.charAt(0);
         char repetition = delimiters.charAt(1);
         for (String raw : pending) {
+            if (!expandedRaw.add(raw)) {
+                continue;
+            }
             StringBuilder numeric = new StringBuilder();
             int numericParts = 0;
             int start = 0;
@@ -58,7 +87,7 @@ public final class KnownIdentifiers {
                     if (i > start) {
                         String part = raw.substring(start, i);
                         add(part);
-                        if (part.chars().allMatch(Character::isDigit)) {
+                        if (allDigits(part)) {
                             numeric.append(part);
                             numericParts++;
                         }
@@ -77,8 +106,26 @@ public final class KnownIdentifiers {
         pending.clear();
     }
 
-    /** A value ready for matching: lower-cased, or its digits when it is a number. */
+    /**
+     * A value ready for matching: lower-cased, or its digits when it is a number. An entry whose kind
+     * was given (a pseudonymized identifier, a birth date) is prepared only when text is scrubbed.
+     */
     record Entry(String value, Kind kind, String lower, String digits) {
+
+        static Entry unprepared(String value, Kind kind) {
+            return new Entry(value, kind, null, null);
+        }
+
+        boolean prepared() {
+            return lower != null;
+        }
+
+        static Entry of(String value, Kind known) {
+            Kind kind = known == null ? kindOf(value) : known;
+            String digits = digitsOf(value);
+            boolean number = kind != Kind.DATE && digits.length() >= 5 && digits.length() * 2 >= value.length();
+            return new Entry(value, kind, value.toLowerCase(Locale.ROOT), number ? digits : null);
+        }
     }
 
     /** Remembers a value taken out of the record; its kind is worked out only if text is scrubbed. */
@@ -102,14 +149,21 @@ public final class KnownIdentifiers {
             return; // an area code, house number or code (USA, MR, SS) would blank every such word
         }
         values.putIfAbsent(v, null);
-        sorted = null;
+        changed();
     }
 
     /** Remembers an identifier the record pseudonymizes (an MRN may be short: no length filter beyond 3). */
     public void addIdentifier(String value) {
         if (value != null && value.trim().length() >= 3) {
-            values.put(value.trim(), Kind.ID);
-            sorted = null;
+            put(value.trim(), Kind.ID);
+        }
+    }
+
+    private void put(String value, Kind kind) {
+        Entry entry = values.get(value);
+        if (entry == null || entry.kind() != kind) {
+            values.put(value, Entry.unprepared(value, kind));
+            changed();
         }
     }
 
@@ -118,16 +172,45 @@ public final class KnownIdentifiers {
         if (other != null) {
             other.values.forEach(values::putIfAbsent);
             pending.addAll(other.pending);
+            if (!delimiters.equals(other.delimiters)) {
+                expandedRaw.clear(); // split with other delimiters: split again
+            } else if (expandedRaw.isEmpty()) {
+                expandedRaw = new HashSet<>(other.expandedRaw);
+            } else {
+                expandedRaw.addAll(other.expandedRaw);
+            }
             delimiters = other.delimiters;
-            sorted = null;
+            changed();
         }
+    }
+
+    /**
+     * For {@link RecentPatients}, once the record is done: these values themselves if there are at
+     * most {@code max} (the record's de-identification must not change them afterwards), else a copy
+     * of the first {@code max}. Sharing saves a copy of up to {@code max} values per message.
+     */
+    KnownIdentifiers bounded(int max) {
+        if (values.size() > max || pending.size() > max) {
+            return copy(max);
+        }
+        sorted = null; // only what addAll reads is kept: not the matching structures
+        index = null;
+        return this;
     }
 
     /** A copy holding at most {@code max} values, for {@link RecentPatients}. */
     public KnownIdentifiers copy(int max) {
-        KnownIdentifiers copy = new KnownIdentifiers();
-        values.entrySet().stream().limit(max).forEach(e -> copy.values.put(e.getKey(), e.getValue()));
-        pending.stream().limit(max).forEach(copy.pending::add);
+        KnownIdentifiers copy = new KnownIdentifiers(Math.min(max, values.size()));
+        int n = 0;
+        for (Map.Entry<String, Entry> e : values.entrySet()) {
+            if (n++ == max) {
+                break;
+            }
+            copy.values.put(e.getKey(), e.getValue());
+        }
+        for (int i = 0; i < pending.size() && i < max; i++) {
+            copy.pending.add(pending.get(i));
+        }
         copy.delimiters = delimiters;
         return copy;
     }
@@ -135,7 +218,7 @@ public final class KnownIdentifiers {
     /** Remembers a birth date (HL7 YYYYMMDD or FHIR YYYY-MM-DD) in the forms people write it. */
     public void addDate(String value) {
         String digits = value.replace("-", "");
-        if (digits.length() < 8 || !digits.substring(0, 8).chars().allMatch(Character::isDigit)) {
+        if (digits.length() < 8 || !allDigits(digits.substring(0, 8))) {
             return;
         }
         String y = digits.substring(0, 4);
@@ -145,30 +228,65 @@ public final class KnownIdentifiers {
         int di = Integer.parseInt(d);
         for (String form : List.of(y + m + d, y + "-" + m + "-" + d, m + "/" + d + "/" + y, mi + "/" + di + "/" + y,
                 d + "." + m + "." + y, m + "/" + d + "/" + y.substring(2), mi + "/" + di + "/" + y.substring(2))) {
-            values.put(form, Kind.DATE);
+            put(form, Kind.DATE);
         }
-        sorted = null;
     }
 
     public boolean isEmpty() {
         return values.isEmpty() && pending.isEmpty();
     }
 
-    /** Longest first, so "John Smith" is replaced before "John". */
+    private void changed() {
+        sorted = null;
+        index = null;
+    }
+
+    /** Longest first, so "John Smith" is replaced before "John"; equally long ones in the order they became known. */
     List<Entry> entries() {
         expand();
         if (sorted == null) {
             List<Entry> list = new ArrayList<>(values.size());
-            values.forEach((v, k) -> {
-                Kind kind = k == null ? kindOf(v) : k;
-                String digits = digitsOf(v);
-                boolean number = kind != Kind.DATE && digits.length() >= 5 && digits.length() * 2 >= v.length();
-                list.add(new Entry(v, kind, v.toLowerCase(Locale.ROOT), number ? digits : null));
-            });
-            list.sort(Comparator.comparingInt((Entry e) -> e.value().length()).reversed());
-            sorted = list;
+            for (Map.Entry<String, Entry> e : values.entrySet()) {
+                Entry entry = e.getValue();
+                if (entry == null || !entry.prepared()) {
+                    entry = Entry.of(e.getKey(), entry == null ? null : entry.kind());
+                    e.setValue(entry);
+                }
+                list.add(entry);
+            }
+            sorted = longestFirst(list);
         }
         return sorted;
+    }
+
+    /** A stable counting sort by length, longest first: equally long values keep the order they became known in. */
+    private static List<Entry> longestFirst(List<Entry> entries) {
+        int longest = 0;
+        for (Entry e : entries) {
+            longest = Math.max(longest, e.value().length());
+        }
+        int[] startOfLength = new int[longest + 2];
+        for (Entry e : entries) {
+            startOfLength[longest - e.value().length() + 1]++;
+        }
+        for (int i = 1; i < startOfLength.length; i++) {
+            startOfLength[i] += startOfLength[i - 1];
+        }
+        Entry[] sorted = new Entry[entries.size()];
+        for (Entry e : entries) {
+            sorted[startOfLength[longest - e.value().length()]++] = e;
+        }
+        return java.util.Arrays.asList(sorted);
+    }
+
+    private static boolean allDigits(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String digitsOf(String v) {
@@ -182,19 +300,32 @@ public final class KnownIdentifiers {
         return d.toString();
     }
 
-    private static Kind kindOf(String v) {
+    /** One pass over the value instead of a stream per property and a regular expression for phone numbers. */
+    static Kind kindOf(String v) {
         if (v.indexOf('@') > 0) {
             return Kind.EMAIL;
         }
-        long digits = v.chars().filter(Character::isDigit).count();
-        long letters = v.chars().filter(Character::isLetter).count();
+        int digits = 0;
+        int letters = 0;
+        boolean phoneCharsOnly = true;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (Character.isDigit(c)) {
+                digits++;
+            }
+            if (Character.isLetter(c)) {
+                letters++;
+            }
+            // [\d()+ .-]: \d is ASCII-only in a regular expression without UNICODE_CHARACTER_CLASS
+            phoneCharsOnly &= (c >= '0' && c <= '9') || "()+ .-".indexOf(c) >= 0;
+        }
         if (digits == 0) {
             return v.trim().split(" ").length > 2 ? Kind.ADDRESS : Kind.NAME;
         }
         if (letters > 2 && v.indexOf(' ') > 0) {
             return Kind.ADDRESS;
         }
-        if (digits >= 10 && letters == 0 && v.matches("[\\d()+ .-]+")) {
+        if (digits >= 10 && letters == 0 && phoneCharsOnly && !v.isEmpty()) {
             return Kind.PHONE;
         }
         return Kind.ID;
@@ -206,73 +337,27 @@ public final class KnownIdentifiers {
         if (entries.isEmpty() || text.isEmpty()) {
             return text;
         }
-        String lower = text.toLowerCase(Locale.ROOT);
-        boolean sameLength = lower.length() == text.length();
-        // the text's digits with their positions; a non-separator between digits breaks a number
-        StringBuilder digitText = new StringBuilder(text.length());
-        int[] digitPos = new int[text.length() + 1];
-        int dn = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digitText.append(c);
-                digitPos[dn++] = i;
-            } else if ("-. ()/".indexOf(c) < 0 && dn > 0 && digitText.charAt(digitText.length() - 1) != 'x') {
-                digitText.append('x');
-                digitPos[dn++] = -1;
+        if (index == null) {
+            String[] lower = new String[entries.size()];
+            String[] digits = new String[entries.size()];
+            for (int i = 0; i < lower.length; i++) {
+                lower[i] = entries.get(i).lower();
+                digits[i] = entries.get(i).digits();
             }
+            index = new KnownValueIndex(lower, digits);
         }
-        String digits = digitText.toString();
-        boolean[] taken = new boolean[text.length()];
-        List<int[]> ranges = new ArrayList<>();
-        for (int e = 0; e < entries.size(); e++) {
-            Entry entry = entries.get(e);
-            if (entry.digits() != null) {
-                for (int k = digits.indexOf(entry.digits()); k >= 0; k = digits.indexOf(entry.digits(), k + 1)) {
-                    int start = digitPos[k];
-                    int end = digitPos[k + entry.digits().length() - 1] + 1;
-                    claim(text, start, end, e, taken, ranges);
-                }
-            }
-            if (sameLength) {
-                for (int k = lower.indexOf(entry.lower()); k >= 0; k = lower.indexOf(entry.lower(), k + 1)) {
-                    claim(text, k, k + entry.lower().length(), e, taken, ranges);
-                }
-            }
-        }
-        if (ranges.isEmpty()) {
+        int[] ranges = index.find(text);
+        if (ranges.length == 0) {
             return text;
         }
-        ranges.sort(Comparator.comparingInt(r -> r[0]));
         StringBuilder out = new StringBuilder(text.length());
         int last = 0;
-        for (int[] r : ranges) {
-            out.append(text, last, r[0]).append('[').append(entries.get(r[2]).kind()).append(']');
-            last = r[1];
-            changes.scrubbed("[" + entries.get(r[2]).kind() + "]");
+        for (int r = 0; r < ranges.length; r += 3) {
+            Kind kind = entries.get(ranges[r + 2]).kind();
+            out.append(text, last, ranges[r]).append(kind.placeholder);
+            last = ranges[r + 1];
+            changes.scrubbed(kind.placeholder);
         }
         return out.append(text, last, text.length()).toString();
-    }
-
-    /** Takes a match when it stands on word boundaries, is outside a placeholder and overlaps nothing taken. */
-    private static void claim(String text, int start, int end, int entry, boolean[] taken, List<int[]> ranges) {
-        if (start < 0 || end > text.length() || start >= end) {
-            return;
-        }
-        if (start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1)) || text.charAt(start - 1) == '[')) {
-            return;
-        }
-        if (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == ']')) {
-            return;
-        }
-        for (int i = start; i < end; i++) {
-            if (taken[i]) {
-                return;
-            }
-        }
-        for (int i = start; i < end; i++) {
-            taken[i] = true;
-        }
-        ranges.add(new int[] {start, end, entry});
     }
 }

@@ -40,14 +40,17 @@ public final class RecentPatients {
         known.addAll(earlier);
     }
 
-    /** Keeps this record's known identifiers (with the earlier ones) for the patient's next records. */
+    /**
+     * Keeps this record's known identifiers (with the earlier ones) for the patient's next records;
+     * the record's de-identification is done with {@code known} and does not change it afterwards.
+     */
     public void remember(String key, KnownIdentifiers known) {
         if (key == null || known.isEmpty()) {
             return;
         }
-        KnownIdentifiers copy = known.copy(VALUES_PER_PATIENT);
+        KnownIdentifiers bounded = known.bounded(VALUES_PER_PATIENT);
         synchronized (byKey) {
-            byKey.put(key, copy);
+            byKey.put(key, bounded);
         }
     }
 }

@@ -42,7 +42,11 @@ public final class Er7 {
 
     /** Splits on a delimiter keeping empty parts. */
     public static List<String> split(String text, char delimiter) {
-        List<String> parts = new ArrayList<>(8);
+        int count = 1;
+        for (int i = text.indexOf(delimiter); i >= 0; i = text.indexOf(delimiter, i + 1)) {
+            count++;
+        }
+        List<String> parts = new ArrayList<>(count); // sized once: a PID has thirty fields and more
         int start = 0;
         for (int i = text.indexOf(delimiter); i >= 0; i = text.indexOf(delimiter, start)) {
             parts.add(text.substring(start, i));

@@ -19,7 +19,8 @@ public final class Hl7Plan {
         final DeidRule unlisted;
         DeidRule[] fields = new DeidRule[0];
         DeidRule[][] components = new DeidRule[0][];
-        private final java.util.concurrent.ConcurrentHashMap<Integer, String> paths = new java.util.concurrent.ConcurrentHashMap<>();
+        /** "PID-5" by field number, built on first use; racing threads build equal strings. */
+        private volatile String[] paths = new String[0];
 
         SegmentPlan(String id, DeidRule unlisted) {
             this.id = id;
@@ -37,7 +38,14 @@ public final class Hl7Plan {
 
         /** "PID-5": built once per field number, not per message. */
         public String path(int n) {
-            return paths.computeIfAbsent(n, f -> id + "-" + f);
+            String[] known = paths;
+            if (n < known.length && known[n] != null) {
+                return known[n];
+            }
+            String[] grown = java.util.Arrays.copyOf(known, Math.max(known.length, n + 1));
+            grown[n] = id + "-" + n;
+            paths = grown;
+            return grown[n];
         }
 
         /** The field's component rules indexed by component number, or null. */
