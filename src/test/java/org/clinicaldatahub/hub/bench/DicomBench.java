@@ -26,11 +26,12 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  * files of one size in one association, and every instance gets a fresh SOP Instance UID per
  * target, so the hub never skips an upload as "already stored". After a hub round the bench waits
  * until the hub's spool is empty (every instance in S3 with its event published) and reports that
- * time too, so no drain work spills into the next round. {@code TCP_NODELAY=1} is in the
+ * time too, then until the hub is idle again (its research copies of the round done), so no
+ * drain or research-copy work spills into the next round. {@code TCP_NODELAY=1} is in the
  * environment of every DCMTK process (DCMTK 3.6.7 leaves Nagle on without it). Prints
  * instances/s and MB/s per target and size, the hub/storescp ratio, and the receiver's CPU time
  * per instance (utime + stime from /proc of storescp, or of the hub JVM and its S3 server child,
- * until acknowledged and until drained).
+ * until acknowledged and until idle again; "all in S3" CPU counts everything the round caused).
  *
  * <p>Run: {@code mvn -Pbench test-compile exec:java -Dbench.main=org.clinicaldatahub.hub.bench.DicomBench}
  * (or {@code java -cp ... org.clinicaldatahub.hub.bench.DicomBench key=value ...}).
@@ -260,12 +261,34 @@ public final class DicomBench {
                 Thread.sleep(50);
             }
             drained = Duration.ofNanos(System.nanoTime() - end);
+            Duration settled = awaitIdle(receiver);
             cpu2 = cpuNanos(receiver);
             out.println("    hub CPU ms/instance by thread, until acknowledged:" + threadCpu(threads0, threads1, count));
-            out.println("    ... and until drained:" + threadCpu(threads1, threadTicks(receiver), count));
+            out.printf(Locale.ROOT, "    ... and until idle again (+%.1f s after the spool was empty; research copies, audit"
+                    + " shipping):%s%n", settled.toMillis() / 1000.0, threadCpu(threads1, threadTicks(receiver), count));
         }
         return new Round(target, size, count, bytes, elapsed, Duration.ofNanos(cpu1 - cpu0), drained,
                 Duration.ofNanos(cpu2 - cpu1));
+    }
+
+    /**
+     * Waits until the hub uses less than 5% of a core over a second (at most 5 minutes): the
+     * research copies of the round (consumers of hub.dicom.stored) and audit shipping run on after
+     * the spool is empty, and must not run into the next round.
+     */
+    private static Duration awaitIdle(ProcessHandle hub) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(5).toNanos();
+        long before = cpuNanos(hub);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = cpuNanos(hub);
+            if (now - before < 50_000_000L) {
+                break;
+            }
+            before = now;
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static long spooled(Path pending) throws IOException {
