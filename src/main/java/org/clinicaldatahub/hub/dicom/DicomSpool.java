@@ -53,8 +53,13 @@ public final class DicomSpool {
     private static final int DRAIN_BATCH = 100;
 
     private final Path pendingDir;
-    /** Entries described before this instant were left by an earlier run and are checked once. */
-    private final Instant openedAt = Instant.now();
+    /**
+     * Entries described before this instant were left by an earlier run and are checked once. A
+     * second before the spool opened: file times come from the kernel's coarse clock, which can
+     * stamp a file written just after this instant a few milliseconds before it, and no hub
+     * restarts within a second of a crash.
+     */
+    private final Instant openedAt = Instant.now().minusSeconds(1);
     private final Set<String> verified = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     /** Forces received files while the caller forces their descriptions; more at once run in the caller. */
