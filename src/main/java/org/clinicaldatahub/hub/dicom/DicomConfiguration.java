@@ -11,21 +11,38 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Beans of the DICOM channel: the {@code dicom-scp} Camel component, the beans its route calls
- * ({@code dicomInstanceStore}, {@code dicomStoredEvent}, {@code dicomSpool}) and the patient
+ * ({@code dicomInstanceStore}, {@code dicomStoredEvent}, {@code dicomSpool}, {@code dicomSpoolDrainPacing}) and the patient
  * patient pseudonyms come from the hub-wide pseudonymizer (deid.DeidConfiguration).
  */
 @Configuration(proxyBeanMethods = false)
 public class DicomConfiguration {
 
+    /** Large enough that a CT slice (0.5 MB) is never forced twice, small enough to overlap a 50 MB instance. */
+    static final long EARLY_WRITEBACK_STEP = 8L << 20;
+
     @Bean
     DicomInstanceReceiver dicomInstanceReceiver(DicomProperties properties, PatientPseudonyms pseudonyms)
             throws IOException {
-        return new DicomInstanceReceiver(properties.getSpoolDir().resolve("incoming"), pseudonyms);
+        // spooled: every received file is forced before its answer, so start writing large ones early
+        long writebackStep = properties.getAcknowledgeAfter() == DicomProperties.AcknowledgeAfter.SPOOLED
+                ? EARLY_WRITEBACK_STEP : 0;
+        return new DicomInstanceReceiver(properties.getSpoolDir().resolve("incoming"), pseudonyms, writebackStep);
     }
 
     @Bean
     DicomSpool dicomSpool(DicomProperties properties) {
         return new DicomSpool(properties.getSpoolDir());
+    }
+
+    @Bean
+    SpoolDrainPacing dicomSpoolDrainPacing(DicomProperties properties, DicomSpool spool) {
+        return new SpoolDrainPacing(properties.getSpoolDrainQuietPeriod(), properties.getSpoolDrainMaxDelay(), () -> {
+            try {
+                return spool.hasPending();
+            } catch (IOException e) {
+                return true; // let the drain find out
+            }
+        });
     }
 
     @Bean
@@ -47,7 +64,7 @@ public class DicomConfiguration {
 
     @Bean("dicom-scp")
     DicomScpComponent dicomScpComponent(DicomProperties properties, DicomInstanceReceiver receiver, DicomAudit audit,
-            Quarantine quarantine, AuditRecorder recorder) {
-        return new DicomScpComponent(new DicomScpSettings(properties, receiver, audit, quarantine, recorder));
+            Quarantine quarantine, AuditRecorder recorder, SpoolDrainPacing pacing) {
+        return new DicomScpComponent(new DicomScpSettings(properties, receiver, audit, quarantine, recorder, pacing));
     }
 }

@@ -6,11 +6,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.clinicaldatahub.hub.dicom.data.DicomReader;
 import org.clinicaldatahub.hub.dicom.data.FileMetaInformation;
@@ -31,10 +35,36 @@ public final class DicomInstanceReceiver {
 
     private final Path incomingDir;
     private final PatientPseudonyms pseudonyms;
+    private final long writebackStep;
+    private final ExecutorService writeback;
 
     public DicomInstanceReceiver(Path incomingDir, PatientPseudonyms pseudonyms) throws IOException {
+        this(incomingDir, pseudonyms, 0);
+    }
+
+    /**
+     * @param writebackStep when above 0, received files are forced in the background after every
+     *                      this many bytes ({@link EarlyWriteback}): for files that are forced before
+     *                      their C-STORE-RSP anyway (the spool)
+     */
+    public DicomInstanceReceiver(Path incomingDir, PatientPseudonyms pseudonyms, long writebackStep)
+            throws IOException {
         this.incomingDir = Files.createDirectories(incomingDir);
         this.pseudonyms = pseudonyms;
+        this.writebackStep = writebackStep;
+        this.writeback = writebackStep <= 0 ? null : Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "dicom-early-writeback");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private OutputStream create(Path file) throws IOException {
+        if (writeback == null) {
+            return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        return new EarlyWriteback(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                writebackStep, writeback);
     }
 
     /**
@@ -51,7 +81,7 @@ public final class DicomInstanceReceiver {
         Found found = new Found();
         long dataSetOffset;
         InstanceRejectedException rejection = null;
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 65536),
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(create(file), 65536),
                 digest)) {
             dataSetOffset = new FileMetaInformation(request.sopClassUid(), request.sopInstanceUid(),
                     request.transferSyntaxUid(), HubImplementation.CLASS_UID, HubImplementation.VERSION_NAME,

@@ -1,11 +1,9 @@
 package org.clinicaldatahub.hub.dicom;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -125,18 +123,12 @@ public final class DicomInstanceStore {
     }
 
     private void put(Exchange exchange, ReceivedInstance instance, String key) throws IOException {
-        Optional<StoredObject> existing = tieredStore.stored(dataClass, key);
-        StoredObject stored;
         // same SHA-256 claimed and the same size held: a resend, or an upload whose answer was lost
         // (the store is cut off after it took the object); a partial object is written again
-        boolean alreadyStored = existing.isPresent() && existing.get().sha256().equals(instance.sha256())
-                && existing.get().size() == Files.size(instance.file());
-        if (alreadyStored) {
-            stored = existing.get();
-        } else {
-            stored = tieredStore.putFileAtKey(dataClass, key, DicomAudit.ROUTE, instance.file(), instance.sha256(),
-                    provenance(instance));
-        }
+        TieredStore.KeyedPut put = tieredStore.putFileAtKeyUnlessStored(dataClass, key, DicomAudit.ROUTE,
+                instance.file(), instance.sha256(), provenance(instance));
+        StoredObject stored = put.object();
+        boolean alreadyStored = put.alreadyStored();
         Message message = exchange.getMessage();
         message.setHeader(INSTANCE_HEADER, instance);
         message.setHeader(DicomHeaders.ALREADY_STORED, alreadyStored);

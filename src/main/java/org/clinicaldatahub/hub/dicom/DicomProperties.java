@@ -46,6 +46,13 @@ public class DicomProperties {
     /** How often the spool is drained into the object store. */
     private Duration spoolDrainInterval = Duration.ofSeconds(5);
     /**
+     * The spool drain waits until no instance has been arriving for this long, so uploads do not
+     * slow a burst down ({@link SpoolDrainPacing}); 0 drains at once, alongside reception.
+     */
+    private Duration spoolDrainQuietPeriod = Duration.ofMillis(500);
+    /** Longest the drain yields to reception per backlog; then it drains alongside it. */
+    private Duration spoolDrainMaxDelay = Duration.ofSeconds(30);
+    /**
      * When the C-STORE-RSP success goes out: {@code stored} once the instance is in the object
      * store and its event is on Kafka; {@code spooled} once it is forced into the local spool (the
      * drain, woken at once, uploads it and publishes its event afterwards).
@@ -120,6 +127,10 @@ public class DicomProperties {
     public void setSpoolDir(Path spoolDir) { this.spoolDir = spoolDir; }
     public Duration getSpoolDrainInterval() { return spoolDrainInterval; }
     public void setSpoolDrainInterval(Duration spoolDrainInterval) { this.spoolDrainInterval = spoolDrainInterval; }
+    public Duration getSpoolDrainQuietPeriod() { return spoolDrainQuietPeriod; }
+    public void setSpoolDrainQuietPeriod(Duration spoolDrainQuietPeriod) { this.spoolDrainQuietPeriod = spoolDrainQuietPeriod; }
+    public Duration getSpoolDrainMaxDelay() { return spoolDrainMaxDelay; }
+    public void setSpoolDrainMaxDelay(Duration spoolDrainMaxDelay) { this.spoolDrainMaxDelay = spoolDrainMaxDelay; }
     public AcknowledgeAfter getAcknowledgeAfter() { return acknowledgeAfter; }
     public void setAcknowledgeAfter(AcknowledgeAfter acknowledgeAfter) { this.acknowledgeAfter = acknowledgeAfter; }
     public DataSize getMultipartThreshold() { return multipartThreshold; }

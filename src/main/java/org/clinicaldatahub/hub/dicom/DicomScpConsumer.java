@@ -87,6 +87,15 @@ public class DicomScpConsumer extends DefaultConsumer implements StoreHandler {
 
     @Override
     public DimseStatus store(StoreRequest request, InputStream dataSet) throws IOException {
+        settings.pacing().receptionStarted();
+        try {
+            return receiveAndRoute(request, dataSet);
+        } finally {
+            settings.pacing().receptionEnded();
+        }
+    }
+
+    private DimseStatus receiveAndRoute(StoreRequest request, InputStream dataSet) throws IOException {
         ReceivedInstance instance;
         try {
             instance = settings.receiver().receive(request, dataSet);

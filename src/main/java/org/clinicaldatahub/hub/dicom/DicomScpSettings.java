@@ -10,7 +10,8 @@ import org.clinicaldatahub.hub.storage.Quarantine;
  * @param audit      audits association-level events and refused instances
  * @param quarantine keeps refused instances with their reason
  * @param recorder   the audit trail, for the per-instance receipt
+ * @param pacing     told when instances arrive, so the spool drain yields to them
  */
 public record DicomScpSettings(DicomProperties properties, DicomInstanceReceiver receiver, DicomAudit audit,
-        Quarantine quarantine, org.clinicaldatahub.hub.audit.AuditRecorder recorder) {
+        Quarantine quarantine, org.clinicaldatahub.hub.audit.AuditRecorder recorder, SpoolDrainPacing pacing) {
 }

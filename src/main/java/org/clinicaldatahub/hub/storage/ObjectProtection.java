@@ -42,6 +42,14 @@ public final class ObjectProtection {
             }
             throw e;
         }
+        return protection(dataClass, key, head);
+    }
+
+    /**
+     * As {@link #protection(DataClass, String)} for an object whose HEAD the caller already has
+     * (it exists): saves asking for it again.
+     */
+    public Optional<String> protection(DataClass dataClass, String key, HeadObjectResponse head) {
         if (head.objectLockLegalHoldStatus() == ObjectLockLegalHoldStatus.ON || legalHold(dataClass, key)) {
             return Optional.of("legal-hold");
         }

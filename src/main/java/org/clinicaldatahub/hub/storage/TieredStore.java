@@ -176,6 +176,42 @@ public class TieredStore {
         DataClass dataClass = policy.dataClass(dataClassName);
         ensureBucket(dataClass);
         refuseIfProtected(dataClass, key, "overwrite");
+        return writeFile(dataClass, key, channel, file, sha256Hex, metadata);
+    }
+
+    /** What {@link #putFileAtKeyUnlessStored} did: the object at the key, and whether it was there already. */
+    public record KeyedPut(StoredObject object, boolean alreadyStored) {
+    }
+
+    /**
+     * As {@link #putFileAtKey}, but skips the write when the object at the key already holds these
+     * bytes (its {@code sha256} metadata equals {@code sha256Hex} and its size the file's): a resend,
+     * or an upload whose answer was lost. One HEAD answers both that question and whether an
+     * existing object may be overwritten (legal hold, pin), so a new object costs one HEAD and one
+     * PUT rather than two HEADs and a PUT. A partial or different object is overwritten unless
+     * protected.
+     */
+    public KeyedPut putFileAtKeyUnlessStored(String dataClassName, String key, String channel, Path file,
+            String sha256Hex, Map<String, String> metadata) throws IOException {
+        DataClass dataClass = policy.dataClass(dataClassName);
+        ensureBucket(dataClass);
+        Optional<HeadObjectResponse> head = head(dataClass, key);
+        if (head.isPresent()) {
+            Optional<StoredObject> existing = storedFrom(dataClass, key, head.get());
+            if (existing.isPresent() && existing.get().sha256().equals(sha256Hex)
+                    && existing.get().size() == Files.size(file)) {
+                return new KeyedPut(existing.get(), true);
+            }
+            protection.protection(dataClass, key, head.get()).ifPresent(reason -> {
+                throw new ObjectProtectedException(dataClass.name() + " object " + key + " is protected (" + reason
+                        + "): overwrite refused");
+            });
+        }
+        return new KeyedPut(writeFile(dataClass, key, channel, file, sha256Hex, metadata), false);
+    }
+
+    private StoredObject writeFile(DataClass dataClass, String key, String channel, Path file, String sha256Hex,
+            Map<String, String> metadata) throws IOException {
         S3Client s3 = clients.forClass(dataClass);
         long size = Files.size(file);
         Map<String, String> meta = new HashMap<>(metadata);
@@ -298,18 +334,13 @@ public class TieredStore {
     public Optional<StoredObject> stored(String dataClassName, String key) {
         DataClass dataClass = policy.dataClass(dataClassName);
         ensureBucket(dataClass);
+        return head(dataClass, key).flatMap(head -> storedFrom(dataClass, key, head));
+    }
+
+    /** The object's HEAD, or empty when there is no object at the key. */
+    private Optional<HeadObjectResponse> head(DataClass dataClass, String key) {
         try {
-            HeadObjectResponse head = clients.forClass(dataClass).headObject(h -> h.bucket(dataClass.bucket()).key(key));
-            String sha256 = head.metadata().get("sha256");
-            Long length = head.contentLength();
-            long size = length == null ? -1 : length;
-            if (sha256 == null) {
-                // streamed multipart objects carry their SHA-256 as a tag (known only after the last part)
-                sha256 = clients.forClass(dataClass).getObjectTagging(t -> t.bucket(dataClass.bucket()).key(key)).tagSet()
-                        .stream().filter(tag -> "sha256".equals(tag.key())).map(tag -> tag.value()).findFirst().orElse(null);
-            }
-            return sha256 == null ? Optional.empty()
-                    : Optional.of(new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256, size));
+            return Optional.of(clients.forClass(dataClass).headObject(h -> h.bucket(dataClass.bucket()).key(key)));
         } catch (NoSuchKeyException missing) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -318,6 +349,24 @@ public class TieredStore {
             }
             throw e;
         }
+    }
+
+    private Optional<StoredObject> storedFrom(DataClass dataClass, String key, HeadObjectResponse head) {
+        String sha256 = head.metadata().get("sha256");
+        Long length = head.contentLength();
+        long size = length == null ? -1 : length;
+        if (sha256 == null) {
+            // streamed multipart objects carry their SHA-256 as a tag (known only after the last part)
+            try {
+                sha256 = clients.forClass(dataClass).getObjectTagging(t -> t.bucket(dataClass.bucket()).key(key))
+                        .tagSet().stream().filter(tag -> "sha256".equals(tag.key())).map(tag -> tag.value())
+                        .findFirst().orElse(null);
+            } catch (NoSuchKeyException missing) {
+                return Optional.empty();
+            }
+        }
+        return sha256 == null ? Optional.empty()
+                : Optional.of(new StoredObject(dataClass.name(), dataClass.bucket(), key, sha256, size));
     }
 
     /** The bucket of a data class. */

@@ -26,11 +26,12 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  * files of one size in one association, and every instance gets a fresh SOP Instance UID per
  * target, so the hub never skips an upload as "already stored". After a hub round the bench waits
  * until the hub's spool is empty (every instance in S3 with its event published) and reports that
- * time too, so no drain work spills into the next round. {@code TCP_NODELAY=1} is in the
+ * time too, then until the hub is idle again (its research copies of the round done), so no
+ * drain or research-copy work spills into the next round. {@code TCP_NODELAY=1} is in the
  * environment of every DCMTK process (DCMTK 3.6.7 leaves Nagle on without it). Prints
  * instances/s and MB/s per target and size, the hub/storescp ratio, and the receiver's CPU time
  * per instance (utime + stime from /proc of storescp, or of the hub JVM and its S3 server child,
- * until acknowledged and until drained).
+ * until acknowledged and until idle again; "all in S3" CPU counts everything the round caused).
  *
  * <p>Run: {@code mvn -Pbench test-compile exec:java -Dbench.main=org.clinicaldatahub.hub.bench.DicomBench}
  * (or {@code java -cp ... org.clinicaldatahub.hub.bench.DicomBench key=value ...}).
@@ -45,6 +46,13 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  *       allowed); 0 starts a hub as a child JVM on the test profile with the embedded S3 server</td></tr>
  *   <tr><td>bench.heap</td><td>1g</td><td>heap of that child hub</td></tr>
  *   <tr><td>bench.acknowledgeAfter</td><td>spooled</td><td>{@code hub.dicom.acknowledge-after} of that child hub</td></tr>
+ *   <tr><td>bench.ports</td><td>21112,21092,21093,21575,21000,21180</td><td>that child hub's DICOM, Kafka,
+ *       Kafka controller, MLLP, S3 and (unused) test-EHR ports: fixed, so benchmarks of several engineers on one
+ *       machine do not race for ports; {@code free} takes any free ones</td></tr>
+ *   <tr><td>bench.hubArgs</td><td></td><td>further {@code --name=value} arguments for that child hub, separated by
+ *       spaces (e.g. {@code --hub.deid.dicom.enabled=false} for the DICOM channel without its research copy)</td></tr>
+ *   <tr><td>bench.jvm</td><td></td><td>further JVM options for that child hub, separated by spaces (e.g. a flight
+ *       recording)</td></tr>
  *   <tr><td>bench.dir</td><td>/tmp/hub-dicom-bench</td><td>files, storescp's output and the child hub's data
  *       (deleted at the end)</td></tr>
  * </table>
@@ -60,6 +68,9 @@ public final class DicomBench {
     private final int hubPort;
     private final String heap;
     private final String acknowledgeAfter;
+    private final String ports;
+    private final List<String> hubArgs;
+    private final List<String> jvm;
     private final Path dir;
     private final PrintStream out;
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
@@ -71,8 +82,15 @@ public final class DicomBench {
         this.hubPort = Integer.parseInt(config.getOrDefault("dicomPort", "0"));
         this.heap = config.getOrDefault("heap", "1g");
         this.acknowledgeAfter = config.getOrDefault("acknowledgeAfter", "spooled");
+        this.ports = config.getOrDefault("ports", "21112,21092,21093,21575,21000,21180");
+        this.hubArgs = words(config.getOrDefault("hubArgs", ""));
+        this.jvm = words(config.getOrDefault("jvm", ""));
         this.dir = Path.of(config.getOrDefault("dir", "/tmp/hub-dicom-bench"));
         this.out = out;
+    }
+
+    private static List<String> words(String value) {
+        return value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -136,11 +154,20 @@ public final class DicomBench {
         try {
             int port = hubPort;
             if (port == 0) {
+                ChildHub.Ports hubPorts = ChildHub.Ports.free();
                 int s3Port = ChildHub.freePort();
-                out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3, acknowledge-after "
-                        + acknowledgeAfter + ") ...");
-                hub = ChildHub.start(dir.resolve("hub"), heap, s3Port, "http://127.0.0.1:" + s3Port,
-                        "--hub.dicom.acknowledge-after=" + acknowledgeAfter);
+                List<String> args = new ArrayList<>(List.of("--hub.dicom.acknowledge-after=" + acknowledgeAfter));
+                if (!ports.equals("free")) {
+                    int[] p = java.util.Arrays.stream(ports.split(",")).mapToInt(Integer::parseInt).toArray();
+                    hubPorts = new ChildHub.Ports(p[0], p[1], p[2], p[3], ChildHub.freePort());
+                    s3Port = p[4];
+                    args.add("--hub.test.fhir-ehr-port=" + p[5]);
+                }
+                args.addAll(hubArgs);
+                out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3, " + args + " "
+                        + jvm + ") ...");
+                hub = ChildHub.start(dir.resolve("hub"), heap, jvm, hubPorts, s3Port, "http://127.0.0.1:" + s3Port,
+                        args.toArray(String[]::new));
                 port = hub.dicomPort;
             }
             int scpPort = ChildHub.freePort();
@@ -212,10 +239,12 @@ public final class DicomBench {
         List<String> command = new ArrayList<>(List.of("storescu", "-aet", "STORESCU", "-aec", calledAe, "-xe",
                 "+sd", "localhost", Integer.toString(port), files.toString()));
         long cpu0 = cpuNanos(receiver);
+        Map<String, Map.Entry<String, Long>> threads0 = pending == null ? Map.of() : threadTicks(receiver);
         long start = System.nanoTime();
         Dcmtk.Result result = Dcmtk.run(command, Duration.ofMinutes(30));
         long end = System.nanoTime();
         long cpu1 = cpuNanos(receiver);
+        Map<String, Map.Entry<String, Long>> threads1 = pending == null ? Map.of() : threadTicks(receiver);
         Duration elapsed = Duration.ofNanos(end - start);
         if (result.exitCode() != 0 || result.output().contains("E:") || result.output().contains("Status")) {
             throw new IllegalStateException(target + " " + size + ": storescu failed (exit " + result.exitCode()
@@ -232,10 +261,34 @@ public final class DicomBench {
                 Thread.sleep(50);
             }
             drained = Duration.ofNanos(System.nanoTime() - end);
+            Duration settled = awaitIdle(receiver);
             cpu2 = cpuNanos(receiver);
+            out.println("    hub CPU ms/instance by thread, until acknowledged:" + threadCpu(threads0, threads1, count));
+            out.printf(Locale.ROOT, "    ... and until idle again (+%.1f s after the spool was empty; research copies, audit"
+                    + " shipping):%s%n", settled.toMillis() / 1000.0, threadCpu(threads1, threadTicks(receiver), count));
         }
         return new Round(target, size, count, bytes, elapsed, Duration.ofNanos(cpu1 - cpu0), drained,
                 Duration.ofNanos(cpu2 - cpu1));
+    }
+
+    /**
+     * Waits until the hub uses less than 5% of a core over a second (at most 5 minutes): the
+     * research copies of the round (consumers of hub.dicom.stored) and audit shipping run on after
+     * the spool is empty, and must not run into the next round.
+     */
+    private static Duration awaitIdle(ProcessHandle hub) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(5).toNanos();
+        long before = cpuNanos(hub);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            long now = cpuNanos(hub);
+            if (now - before < 50_000_000L) {
+                break;
+            }
+            before = now;
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static long spooled(Path pending) throws IOException {
@@ -245,6 +298,55 @@ public final class DicomBench {
         try (var files = Files.list(pending)) {
             return files.filter(p -> p.toString().endsWith(".json")).count();
         }
+    }
+
+    /**
+     * CPU ticks per thread of a process and its descendants, keyed by process and thread id, with
+     * the thread's name (digits folded to {@code #}, so pool threads group together).
+     */
+    static Map<String, Map.Entry<String, Long>> threadTicks(ProcessHandle process) throws IOException {
+        Map<String, Map.Entry<String, Long>> ticks = new HashMap<>();
+        if (process == null) {
+            return ticks;
+        }
+        List<ProcessHandle> all = new ArrayList<>(List.of(process));
+        all.addAll(process.descendants().toList());
+        for (ProcessHandle p : all) {
+            Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+            if (!Files.isDirectory(tasks)) {
+                continue;
+            }
+            try (var ids = Files.list(tasks)) {
+                for (Path task : ids.toList()) {
+                    try {
+                        String line = Files.readString(task.resolve("stat"));
+                        String name = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+                        ticks.put(p.pid() + "/" + task.getFileName(), Map.entry((p == process ? "" : "child:") + name,
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12])));
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended meanwhile
+                    }
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The CPU milliseconds per instance of each thread name between two {@link #threadTicks} snapshots, top ones. */
+    static String threadCpu(Map<String, Map.Entry<String, Long>> before, Map<String, Map.Entry<String, Long>> after,
+            int instances) {
+        Map<String, Long> byName = new HashMap<>();
+        after.forEach((id, e) -> {
+            long was = before.containsKey(id) ? before.get(id).getValue() : 0;
+            byName.merge(e.getKey(), e.getValue() - was, Long::sum);
+        });
+        StringBuilder text = new StringBuilder();
+        byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(14)
+                .forEach(e -> text.append(String.format(Locale.ROOT, "  %s %.1f", e.getKey(),
+                        e.getValue() * 10.0 / instances)));
+        return text.toString();
     }
 
     /** utime + stime of a process and its descendants (Linux /proc, clock ticks of 10 ms); 0 without one. */

@@ -3,7 +3,10 @@ package org.clinicaldatahub.hub.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import org.clinicaldatahub.hub.hl7.Hl7Properties;
 import org.clinicaldatahub.hub.hl7.support.MllpClient;
 import org.clinicaldatahub.hub.hl7.support.SyntheticHl7;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -206,6 +210,33 @@ class StoragePolicyReconcileTest {
                 .as("deleted once released").isInstanceOf(software.amazon.awssdk.services.s3.model.S3Exception.class);
         assertThat(http.withBasicAuth("admin", "wrong").postForEntity("/api/storage/protection", Map.of(), String.class)
                 .getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+    }
+
+    @Test
+    void aKeyedFilePutSkipsTheBytesAlreadyThereAndRefusesToOverwriteAHeldObject(@TempDir Path dir) throws IOException {
+        String key = "dicom/unless-stored/" + System.nanoTime() + ".dcm";
+        Path v1 = Files.write(dir.resolve("v1"), "first bytes".getBytes(StandardCharsets.UTF_8));
+        Path v2 = Files.write(dir.resolve("v2"), "other bytes".getBytes(StandardCharsets.UTF_8));
+        String sha1 = Sha256.hex(Files.readAllBytes(v1));
+        String sha2 = Sha256.hex(Files.readAllBytes(v2));
+
+        TieredStore.KeyedPut first = store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v1, sha1, Map.of());
+        assertThat(first.alreadyStored()).isFalse();
+        assertThat(store.stored("clinical-hot", key)).get().extracting(StoredObject::sha256).isEqualTo(sha1);
+        TieredStore.KeyedPut again = store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v1, sha1, Map.of());
+        assertThat(again.alreadyStored()).as("a resend of the same bytes is not written again").isTrue();
+        assertThat(again.object().size()).isEqualTo(Files.size(v1));
+
+        store.protection().placeLegalHold("clinical-hot", key);
+        assertThatThrownBy(() -> store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v2, sha2, Map.of()))
+                .isInstanceOf(ObjectProtectedException.class).hasMessageContaining("legal-hold");
+        assertThat(store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v1, sha1, Map.of()).alreadyStored())
+                .as("the held bytes themselves are still answered as stored").isTrue();
+        store.protection().releaseLegalHold("clinical-hot", key);
+
+        TieredStore.KeyedPut replaced = store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v2, sha2, Map.of());
+        assertThat(replaced.alreadyStored()).isFalse();
+        assertThat(store.stored("clinical-hot", key)).get().extracting(StoredObject::sha256).isEqualTo(sha2);
     }
 
     /**

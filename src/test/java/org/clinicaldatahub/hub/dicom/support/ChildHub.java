@@ -52,10 +52,27 @@ public final class ChildHub implements Closeable {
     /** As above, with further JVM options for the hub (e.g. a flight recording). */
     public static ChildHub start(Path dataDir, String heap, List<String> jvmOptions, int s3Port, String storageUrl,
             String... extra) throws IOException, InterruptedException {
+        return start(dataDir, heap, jvmOptions, Ports.free(), s3Port, storageUrl, extra);
+    }
+
+    /**
+     * Ports of a child hub. A benchmark on a shared machine gives its hub fixed ports of its own
+     * (agreed per engineer) so no other run's listener can take one between probe and bind.
+     */
+    public record Ports(int dicom, int kafka, int kafkaController, int mllp, int http) {
+        /** Ports free at the time of asking. */
+        public static Ports free() {
+            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+        }
+    }
+
+    /** As above, on the given ports. */
+    public static ChildHub start(Path dataDir, String heap, List<String> jvmOptions, Ports ports, int s3Port,
+            String storageUrl, String... extra) throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
-        int dicomPort = freePort();
-        int kafkaPort = freePort();
-        int httpPort = freePort();
+        int dicomPort = ports.dicom();
+        int kafkaPort = ports.kafka();
+        int httpPort = ports.http();
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
                 "-XX:+ExitOnOutOfMemoryError"));
@@ -64,8 +81,8 @@ public final class ChildHub implements Closeable {
                 "-cp", classPath(), "org.clinicaldatahub.hub.HubApplication",
                 "--spring.profiles.active=test", "--hub.embedded.data-dir=" + dataDir,
                 "--hub.audit.data-dir=" + dataDir, "--hub.dicom.port=" + dicomPort,
-                "--hub.hl7.mllp-port=" + freePort(), "--hub.embedded.kafka.port=" + kafkaPort,
-                "--hub.embedded.kafka.controller-port=" + freePort(), "--hub.embedded.s3.port=" + s3Port,
+                "--hub.hl7.mllp-port=" + ports.mllp(), "--hub.embedded.kafka.port=" + kafkaPort,
+                "--hub.embedded.kafka.controller-port=" + ports.kafkaController(), "--hub.embedded.s3.port=" + s3Port,
                 "--hub.storage.endpoint=" + storageUrl, "--server.port=" + httpPort));
         command.addAll(List.of(extra));
         Path log = dataDir.resolve("hub.log");
