@@ -140,7 +140,8 @@ public final class AuditLog implements Closeable {
         journal.awaitWritten(seq);
     }
 
-    private static long await(CompletableFuture<Long> durable) {
+    /** Waits for a future of {@link #whenDurable} or {@link #appendAsync}; failures as {@link AuditUnavailableException}. */
+    public static long await(CompletableFuture<Long> durable) {
         try {
             return durable.get();
         } catch (InterruptedException e) {

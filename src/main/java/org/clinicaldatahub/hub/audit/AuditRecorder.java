@@ -163,26 +163,14 @@ public class AuditRecorder implements DisposableBean {
         if (log == null || seq == null || seq <= 0) {
             return;
         }
-        CompletableFuture<?> receipt = exchange.getProperty(RECEIPT_DURABLE_PROPERTY, CompletableFuture.class);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Long> receipt = exchange.getProperty(RECEIPT_DURABLE_PROPERTY, CompletableFuture.class);
         if (receipt == null) {
             log.awaitDurable(seq);
             return;
         }
-        awaitReceipt(receipt);
+        AuditLog.await(receipt);
         log.awaitWritten(seq);
-    }
-
-    private static void awaitReceipt(CompletableFuture<?> receipt) {
-        try {
-            receipt.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditUnavailableException("interrupted while waiting for the audit log");
-        } catch (java.util.concurrent.ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof AuditUnavailableException a ? a
-                    : new AuditUnavailableException("audit log failed: " + cause, cause);
-        }
     }
 
     /** Like {@link #recordStep} but returns only once the event is on disk (before an ACK). */
