@@ -72,7 +72,10 @@ class AuditVerifierTamperTest {
 
         assertThat(result.intact()).as(result.summary()).isTrue();
         assertThat(result.events()).isEqualTo(10_002);
-        assertThat(result.checkpoints()).isGreaterThanOrEqualTo(5);
+        // Signed by count at the first commit after 1,000 uncovered events, and a commit holds up to
+        // 1 MiB (about 3,000 events) when appends outrun the writer: how many depends on timing,
+        // but never fewer than one by count plus the final one.
+        assertThat(result.checkpoints()).isGreaterThanOrEqualTo(2);
         assertThat(result.unsignedTail()).isZero();
         assertThat(result.summary()).startsWith("OK: 10002 events, ");
         assertThat(lines.get(lines.size() - 1)).contains("\"cause\":\"final\"");

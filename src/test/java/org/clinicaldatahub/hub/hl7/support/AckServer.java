@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -99,9 +100,8 @@ public final class AckServer implements Closeable {
             while ((n = in.read(chunk)) > 0) {
                 pending.write(chunk, 0, n);
                 byte[] data = pending.toByteArray();
-                ByteArrayOutputStream acks = new ByteArrayOutputStream();
+                List<byte[]> framesInThisRead = new ArrayList<>();
                 int consumed = 0;
-                int frames = 0;
                 while (true) {
                     int start = indexOf(data, (byte) 0x0B, consumed);
                     if (start < 0) {
@@ -113,9 +113,16 @@ public final class AckServer implements Closeable {
                         consumed = start;
                         break;
                     }
-                    byte[] msg = java.util.Arrays.copyOfRange(data, start + 1, end);
-                    received.add(msg);
-                    frames++;
+                    framesInThisRead.add(java.util.Arrays.copyOfRange(data, start + 1, end));
+                    consumed = end + 2;
+                }
+                // Recorded before any ACK goes out, so a client that has read its last ACK sees them.
+                received.addAll(framesInThisRead);
+                if (!framesInThisRead.isEmpty()) {
+                    framesPerRead.add(framesInThisRead.size());
+                }
+                ByteArrayOutputStream acks = new ByteArrayOutputStream();
+                for (byte[] msg : framesInThisRead) {
                     byte[] ack = MllpClient.frame(ackFor(msg));
                     if (mode == Mode.SPLIT) {
                         writeSplit(out, ack);
@@ -125,10 +132,6 @@ public final class AckServer implements Closeable {
                         out.write(ack);
                         out.flush();
                     }
-                    consumed = end + 2;
-                }
-                if (frames > 0) {
-                    framesPerRead.add(frames);
                 }
                 if (acks.size() > 0) {
                     out.write(acks.toByteArray());
