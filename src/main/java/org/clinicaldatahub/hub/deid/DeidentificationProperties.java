@@ -61,6 +61,12 @@ public class DeidentificationProperties {
         private int batchSize = 500;
         /** Longest wait, in ms, for a batch to fill: a partial batch is processed after this. */
         private long batchIntervalMs = 100;
+        /**
+         * Bytes the broker gathers before it answers the feed's fetch (or batch-interval-ms passes):
+         * under load each batch then carries many records, so fetches, offset commits and research
+         * publishes are per batch, not per few records.
+         */
+        private int fetchMinBytes = 64 * 1024;
 
         BatchedFeed(String inputTopic, String profile, String outputTopic, String groupId) {
             super(inputTopic, profile, outputTopic, groupId);
@@ -70,6 +76,8 @@ public class DeidentificationProperties {
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
         public long getBatchIntervalMs() { return batchIntervalMs; }
         public void setBatchIntervalMs(long batchIntervalMs) { this.batchIntervalMs = batchIntervalMs; }
+        public int getFetchMinBytes() { return fetchMinBytes; }
+        public void setFetchMinBytes(int fetchMinBytes) { this.fetchMinBytes = fetchMinBytes; }
     }
 
     /** Batching of the research archive: an object is written when any limit is reached. */
