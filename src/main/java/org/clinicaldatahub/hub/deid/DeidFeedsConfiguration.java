@@ -3,8 +3,13 @@ package org.clinicaldatahub.hub.deid;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.clinicaldatahub.hub.HubHeaders;
@@ -50,6 +55,32 @@ public class DeidFeedsConfiguration {
         RecentPatients recent = new RecentPatients(properties.getRecentPatients());
         return new Deidentifier(profiles, new Hl7Deidentifier(pseudonymizer, clock, recent),
                 new FhirDeidentifier(pseudonymizer, clock, recent), statistics, tieredStore.hubVersion());
+    }
+
+    /** Reads the research feeds' lag behind their identified input topics (gauge {@code hub.deid.lag}). */
+    @Bean
+    ConsumerGroupLag deidFeedLag(@Value("${hub.kafka.bootstrap-servers}") String bootstrapServers) {
+        return new ConsumerGroupLag(bootstrapServers, Duration.ofSeconds(2));
+    }
+
+    /**
+     * Records waiting for de-identification per feed: on the input topic, not yet committed by the
+     * feed's consumer group (so a batch in flight counts until it is published and acknowledged).
+     */
+    @Bean
+    MeterBinder deidFeedMetrics(ConsumerGroupLag deidFeedLag, DeidentificationProperties properties) {
+        return registry -> {
+            registerLag(registry, deidFeedLag, "hl7", properties.getHl7());
+            registerLag(registry, deidFeedLag, "fhir", properties.getFhir());
+        };
+    }
+
+    private static void registerLag(MeterRegistry registry, ConsumerGroupLag lag, String feed,
+            DeidentificationProperties.Feed settings) {
+        Gauge.builder("hub.deid.lag", lag, l -> l.lag(settings.getGroupId(), settings.getInputTopic()))
+                .tags(Tags.of("feed", feed))
+                .description("Identified records not yet de-identified and published by the research feed")
+                .register(registry);
     }
 
     /** The batched HL7 v2 feed's steps (route deid-internal-hl7): de-identify and map, audit, commit. */

@@ -87,6 +87,8 @@ class DeidRoutesTest {
     CamelContext camel;
     @Autowired
     Pseudonymizer pseudonymizer;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
     @Value("${hub.kafka.bootstrap-servers}")
     String bootstrapServers;
     @Value("${hub.routes-dir}")
@@ -339,6 +341,37 @@ class DeidRoutesTest {
                 + " %.0f msg/s end to end (load average %s)%n", n, (produced - t0) / 1e9, (done - t0) / 1e9,
                 n / ((done - t0) / 1e9), Files.readString(Path.of("/proc/loadavg")).trim());
         assertThat(out.keySet()).containsAll(keys);
+    }
+
+    @Test
+    @Order(5)
+    void feedLagShowsRecordsWaitingForDeidentificationUntilTheFeedHasCaughtUp() throws Exception {
+        camel.getRouteController().stopRoute("deid-internal-hl7");
+        try {
+            String template = new String(Files.readAllBytes(Path.of("src/test/resources/fixtures/deid/adt-a08/input.hl7")),
+                    StandardCharsets.UTF_8);
+            for (int i = 0; i < 20; i++) {
+                send("hub.hl7.inbound", "LAG" + i, template.replace("MSG00002", "LAG" + i), "LAG" + i);
+            }
+            assertThat(awaitLag(lag -> lag >= 20, Duration.ofSeconds(30)))
+                    .as("20 records published while the feed is stopped are waiting").isGreaterThanOrEqualTo(20);
+        } finally {
+            camel.getRouteController().startRoute("deid-internal-hl7");
+        }
+        assertThat(awaitLag(lag -> lag == 0, Duration.ofSeconds(120))).as("the feed caught up").isZero();
+    }
+
+    private double awaitLag(java.util.function.DoublePredicate until, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        double lag = Double.NaN;
+        while (System.nanoTime() < deadline) {
+            lag = meters.get("hub.deid.lag").tag("feed", "hl7").gauge().value();
+            if (until.test(lag)) {
+                return lag;
+            }
+            Thread.sleep(250);
+        }
+        return lag;
     }
 
     private Path strictRouteFile() {
