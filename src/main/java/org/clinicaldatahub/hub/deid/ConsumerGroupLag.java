@@ -2,9 +2,13 @@ package org.clinicaldatahub.hub.deid;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -20,7 +24,9 @@ import org.apache.kafka.common.TopicPartition;
  * the group has not committed yet, i.e. not yet de-identified, published and acknowledged. A group
  * that never committed a partition is behind by all of it, as it starts from the earliest record.
  * The answer is read through the admin API at most once per {@code refresh} per group, so a
- * dashboard scraping every second does not turn into broker requests every second.
+ * dashboard scraping every second does not turn into broker requests every second, and on a
+ * thread of its own, so a scrape never waits for a slow or unreachable broker: it gets the last
+ * reading.
  */
 public final class ConsumerGroupLag implements AutoCloseable {
 
@@ -30,6 +36,12 @@ public final class ConsumerGroupLag implements AutoCloseable {
     private final long refreshNanos;
     private final LongSupplier nanoClock;
     private final Map<String, Reading> readings = new HashMap<>();
+    private final Set<String> reading = new HashSet<>();
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "hub-feed-lag");
+        thread.setDaemon(true);
+        return thread;
+    });
     private Admin admin;
 
     public ConsumerGroupLag(String bootstrapServers, Duration refresh) {
@@ -42,17 +54,23 @@ public final class ConsumerGroupLag implements AutoCloseable {
         this.nanoClock = nanoClock;
     }
 
-    /** Records of {@code topic} not yet committed by {@code groupId}; NaN while the broker cannot say. */
+    /**
+     * Records of {@code topic} not yet committed by {@code groupId}, as last read; NaN until the
+     * first reading and while the broker cannot say. A stale reading starts a new one in the background.
+     */
     public synchronized double lag(String groupId, String topic) {
         String key = groupId + '\n' + topic;
-        long now = nanoClock.getAsLong();
         Reading last = readings.get(key);
-        if (last != null && now - last.atNanos() < refreshNanos) {
-            return last.lag();
+        if ((last == null || nanoClock.getAsLong() - last.atNanos() >= refreshNanos) && reading.add(key)) {
+            reader.execute(() -> {
+                double lag = read(groupId, topic);
+                synchronized (this) {
+                    readings.put(key, new Reading(nanoClock.getAsLong(), lag));
+                    reading.remove(key);
+                }
+            });
         }
-        double lag = read(groupId, topic);
-        readings.put(key, new Reading(now, lag));
-        return lag;
+        return last == null ? Double.NaN : last.lag();
     }
 
     private double read(String groupId, String topic) {
@@ -88,7 +106,7 @@ public final class ConsumerGroupLag implements AutoCloseable {
         return client.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private Admin admin() {
+    private synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -100,7 +118,14 @@ public final class ConsumerGroupLag implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        reader.shutdownNow();
+        synchronized (this) {
+            closeAdmin();
+        }
+    }
+
+    private void closeAdmin() {
         if (admin != null) {
             admin.close(Duration.ofSeconds(2));
             admin = null;
