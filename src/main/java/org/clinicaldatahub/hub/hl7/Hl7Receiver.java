@@ -17,13 +17,15 @@ import org.clinicaldatahub.hub.hl7.Hl7Rejection.AckCode;
 import org.clinicaldatahub.hub.hl7.internal.Hl7Charsets;
 import org.clinicaldatahub.hub.hl7.internal.MllpFrame;
 import org.clinicaldatahub.hub.hl7.internal.MshHeader;
+import org.clinicaldatahub.hub.hl7.internal.PlainEr7Shape;
 import org.clinicaldatahub.hub.hl7.internal.PatientKey;
 import org.clinicaldatahub.hub.storage.Sha256;
 import org.springframework.stereotype.Component;
 
 /**
- * First step of every HL7 v2 channel: reads MSH, decodes with the MSH-18 character set, parses
- * with HAPI (every version HAPI knows; the generic model for unknown structures and Z-segments),
+ * First step of every HL7 v2 channel: reads MSH, decodes with the MSH-18 character set, accepts
+ * what HAPI's parser accepts (every version HAPI knows; the generic model for unknown structures
+ * and Z-segments; messages of the plain shape {@link PlainEr7Shape} without the parse itself),
  * checks the allow-lists and sets the hub's reference headers. The body stays the bytes as
  * received, so what is archived is byte-equal to what the sender sent.
  *
@@ -75,7 +77,11 @@ public class Hl7Receiver {
             throw new Hl7Rejection("HL7_TYPE_NOT_ALLOWED", AckCode.AR, "200",
                     "Message type in MSH-9 is not accepted by this channel");
         }
-        parse(text);
+        // HAPI's parse only decides acceptance (its model is not used); for the plain shape senders
+        // send it always accepts, so it is asked only about the rest
+        if (!PlainEr7Shape.isPlain(text, msh)) {
+            parse(text);
+        }
 
         String patientKey = PatientKey.fromPid3(text, msh).orElse(msh.controlId());
         in.setHeader(KafkaConstants.KEY, patientKey);

@@ -38,6 +38,10 @@ public final class MshHeader {
             end++;
         }
         String segment = new String(message, offset, end - offset, StandardCharsets.ISO_8859_1);
+        if (segment.length() < 4) {
+            // "MSH" alone on its line: no field separator to read
+            return Optional.empty();
+        }
         char separator = segment.charAt(3);
         if (Character.isLetterOrDigit(separator) || Character.isWhitespace(separator)) {
             return Optional.empty();

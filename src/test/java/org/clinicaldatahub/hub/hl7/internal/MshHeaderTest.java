@@ -28,4 +28,10 @@ class MshHeaderTest {
         assertThat(header.component(9, 2)).isEqualTo("A01");
         assertThat(header.component(13, 1)).isEmpty();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"MSH\rPID|1|x\r", "MSH\nPID|1\r", "MSH", "MSH1|^~\\&|A", "MSH|^\rPID|1"})
+    void aLineThatOnlyLooksLikeMshIsNoHeader(String text) {
+        assertThat(MshHeader.read(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).isEmpty();
+    }
 }
