@@ -24,18 +24,24 @@ public final class PatientKey {
             return Optional.empty();
         }
         int end = message.indexOf('\r', start);
-        String[] fields = message.substring(start, end < 0 ? message.length() : end)
-                .split(java.util.regex.Pattern.quote(String.valueOf(field)), -1);
-        if (fields.length <= 3 || fields[3].isEmpty()) {
-            return Optional.empty();
+        if (end < 0) {
+            end = message.length();
         }
-        String first = fields[3];
-        int rep = first.indexOf(repetition);
-        if (rep >= 0) {
-            first = first.substring(0, rep);
+        // PID-3 starts after the third field separator of the segment ("PID|1|ext|<PID-3>|...")
+        int from = start;
+        for (int i = 0; i < 3; i++) {
+            from = message.indexOf(field, from);
+            if (from < 0 || from >= end) {
+                return Optional.empty();
+            }
+            from++;
         }
-        String[] components = first.split(java.util.regex.Pattern.quote(String.valueOf(component)), -1);
-        String id = components[0];
+        int to = from;
+        while (to < end && message.charAt(to) != field && message.charAt(to) != repetition
+                && message.charAt(to) != component) {
+            to++;
+        }
+        String id = message.substring(from, to);
         if (id.isBlank()) {
             return Optional.empty();
         }
