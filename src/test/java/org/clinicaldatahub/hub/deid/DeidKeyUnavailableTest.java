@@ -64,6 +64,9 @@ class DeidKeyUnavailableTest {
         registry.add("hub.deid.hl7.group-id", () -> "hub-test-keyless");
         registry.add("hub.deid.fhir.enabled", () -> "false");
         registry.add("hub.audit.data-dir", () -> "target/test-data/keyless");
+        // its own chain with its own key: under the shared context's node id its batches would
+        // land in the same audit bucket (kept between runs) and break that chain's verification
+        registry.add("hub.audit.node-id", () -> "keyless");
     }
 
     @MockitoBean

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -77,6 +78,12 @@ class DicomChildHubTest {
         s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
                 .forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // The SDK's 30 s read timeout is too short for reading back the gigabyte: S3Mock is
+                // a JVM with a small serial-GC heap competing for two loaded cores with the hub, its
+                // broker and the test, and can stall longer than that between two reads. The hub's
+                // own client on the embedded S3Mock waits 15 min (hub.storage.socket-timeout).
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(30))
+                        .socketTimeout(Duration.ofMinutes(15)))
                 .endpointOverride(URI.create("http://127.0.0.1:" + s3Port)).build();
     }
 
@@ -115,7 +122,10 @@ class DicomChildHubTest {
             Dcmtk.Result result = Dcmtk.run(List.of("storescu", "-aet", "MODALITY", "-aec", "HUB", "-xe",
                     // the answer comes once the gigabyte is in S3; storescu's default socket timeout is 60 s
                     "-ts", "600",
-                    "localhost", Integer.toString(hub.dicomPort), file.toString()), Duration.ofMinutes(5));
+                    // Sending the gigabyte, the hub's multipart upload and S3Mock assembling the parts
+                    // into one file (silent, minutes on a busy disk) share two loaded cores with the
+                    // broker and the test: a deadline against a hang, not a benchmark.
+                    "localhost", Integer.toString(hub.dicomPort), file.toString()), Duration.ofMinutes(20));
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).as("storescu reports problems only").doesNotContain("Status", "E:");
 
@@ -167,7 +177,8 @@ class DicomChildHubTest {
                 assertThat(result.output()).as("instance %d", i).contains("Received Store Response (Success)");
             }
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // the child hub drains its spool to S3Mock; both compete for the cores with the test
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while ((stored().size() < count || spooled(pending) > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
@@ -226,7 +237,8 @@ class DicomChildHubTest {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("hub.dicom.stored"));
-            long deadline = System.currentTimeMillis() + 30000;
+            // joining a group on the child's fresh broker alone can take seconds on loaded cores
+            long deadline = System.currentTimeMillis() + 120_000;
             long quietUntil = Long.MAX_VALUE;
             // read until all are there, then a little longer so a late duplicate would show
             while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {

@@ -278,8 +278,17 @@ class FhirInboundRestRouteTest {
             Thread.sleep(500);
         }
         assertThat(archived).containsAll(expected);
-        auditRecorder.flush();
-        Map<String, Set<String>> routesByStep = auditRoutesByStep();
+        // the archiver records "stored" only after its object is in S3, which is what was awaited
+        Map<String, Set<String>> routesByStep;
+        long storedDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            auditRecorder.flush();
+            routesByStep = auditRoutesByStep();
+            if (routesByStep.getOrDefault("stored", Set.of()).contains("fhir-internal-archive")) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < storedDeadline);
         assertThat(routesByStep.get("received")).contains("fhir-inbound-rest");
         assertThat(routesByStep.get("published")).contains("fhir-inbound-rest");
         assertThat(routesByStep.get("stored")).contains("fhir-internal-archive");

@@ -1,6 +1,7 @@
 package org.clinicaldatahub.hub.genomics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
@@ -12,7 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -29,6 +35,7 @@ import org.clinicaldatahub.hub.deid.Pseudonymizer;
 import org.clinicaldatahub.hub.dicom.support.AuditTrail;
 import org.clinicaldatahub.hub.storage.Sha256;
 import org.clinicaldatahub.hub.storage.TieredStore;
+import org.clinicaldatahub.hub.storage.UploadJournal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -246,7 +253,8 @@ class GenomicsInboundRundirRouteTest {
         assertThat(Files.readString(error.resolveSibling(name + ".reason.txt"))).contains("GENOMICS_CHECKSUM_MISMATCH",
                 "MD5 of " + name + " does not match its sidecar");
         assertThat(exists("hub-instrument-staging", "genomics/" + looseRun + "/" + name)).isFalse();
-        assertThat(reasons(looseRun)).contains("GENOMICS_CHECKSUM_MISMATCH");
+        // the ingester moves the file and writes the reason file first, then records the refusal
+        await(() -> reasons(looseRun).contains("GENOMICS_CHECKSUM_MISMATCH"), "checksum refusal audited");
     }
 
     @Test
@@ -266,7 +274,8 @@ class GenomicsInboundRundirRouteTest {
         assertThat(Files.isSymbolicLink(genomics.getErrorDir().resolve(dropped.getFileName()).resolve("Data/escape.fastq.gz")))
                 .as("the link itself moved, not its target").isTrue();
         assertThat(listKeys("hub-instrument-staging", "genomics/SYMLINK_" + unique + "/")).isEmpty();
-        assertThat(reasons("SYMLINK_" + unique)).contains("GENOMICS_SYMLINK");
+        // the ingester moves the run and writes the reason file first, then records the refusal
+        await(() -> reasons("SYMLINK_" + unique).contains("GENOMICS_SYMLINK"), "symlink refusal audited");
     }
 
     @Test
@@ -276,21 +285,41 @@ class GenomicsInboundRundirRouteTest {
         Path built = workshop.resolve(name);
         GenomicsFixtures.fastqGz(built, 400_000, 5);
         Path file = drop.resolve(name);
-        AtomicBoolean grown = new AtomicBoolean();
-        runIngester.onPart((part, bytes, resumed) -> {
-            if (part == 1 && Files.exists(file) && grown.compareAndSet(false, true)) {
-                Files.write(file, "@late\nACGT\n+\nFFFF\n".getBytes(StandardCharsets.US_ASCII),
-                        java.nio.file.StandardOpenOption.APPEND);
-            }
-        });
-        Files.move(built, file);
         String looseRun = looseRunId(name);
         String key = "genomics/" + looseRun + "/" + name;
+        UploadJournal journal = UploadJournal.inDirectory(genomics.getStateDir().resolve("uploads"));
+        AtomicBoolean grown = new AtomicBoolean();
+        AtomicReference<String> interrupted = new AtomicReference<>();
+        // Keeps the file "still being written" (its modification time moving, content unchanged)
+        // until the interrupted upload has been checked: the scanner retries it once it has been
+        // stable for stable-time (1 s here), and the retry journals an upload of its own under the
+        // same key and aborts any stale entry it finds, which would answer for the first attempt.
+        ScheduledExecutorService holder = Executors.newSingleThreadScheduledExecutor();
+        runIngester.onPart((part, bytes, resumed) -> {
+            if (part == 1 && Files.exists(file) && grown.compareAndSet(false, true)) {
+                // the upload being interrupted: journaled before its first part was sent
+                journal.find("hub-instrument-staging", key).ifPresent(entry -> interrupted.set(entry.uploadId()));
+                Files.write(file, "@late\nACGT\n+\nFFFF\n".getBytes(StandardCharsets.US_ASCII),
+                        java.nio.file.StandardOpenOption.APPEND);
+                holder.scheduleWithFixedDelay(() -> touch(file), 0, 100, TimeUnit.MILLISECONDS);
+            }
+        });
+        try {
+            Files.move(built, file);
 
-        await(() -> reasons(looseRun).contains("GENOMICS_FILE_CHANGED"), "file-changed refusal audited");
-        assertThat(grown).isTrue();
-        assertThat(org.clinicaldatahub.hub.storage.UploadJournal.inDirectory(genomics.getStateDir().resolve("uploads"))
-                .find("hub-instrument-staging", key)).as("the interrupted upload was aborted and forgotten").isEmpty();
+            await(() -> reasons(looseRun).contains("GENOMICS_FILE_CHANGED"), "file-changed refusal audited");
+            assertThat(grown).isTrue();
+            assertThat(interrupted.get()).as("the interrupted upload was journaled").isNotNull();
+            // by id, not "no entry": should the holder thread starve past stable-time on a loaded
+            // machine, the retry's own entry may be there already, and that is no failure
+            assertThat(journal.find("hub-instrument-staging", key).map(UploadJournal.Entry::uploadId))
+                    .as("the interrupted upload was forgotten").isNotEqualTo(Optional.of(interrupted.get()));
+            assertThatThrownBy(() -> s3.listParts(r -> r.bucket("hub-instrument-staging").key(key)
+                    .uploadId(interrupted.get()))).as("the interrupted upload was aborted").isInstanceOf(S3Exception.class);
+        } finally {
+            holder.shutdownNow();
+            assertThat(holder.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
         runIngester.onPart(null);
         // settled: taken again, now with the whole file
         Path done = genomics.getDoneDir().resolve(name);
@@ -409,6 +438,14 @@ class GenomicsInboundRundirRouteTest {
                 throw new AssertionError("timed out waiting for: " + what);
             }
             Thread.sleep(200);
+        }
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now()));
+        } catch (IOException gone) {
+            // moved to the done area meanwhile: nothing left to hold
         }
     }
 

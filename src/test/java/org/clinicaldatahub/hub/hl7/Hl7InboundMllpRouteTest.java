@@ -236,27 +236,35 @@ class Hl7InboundMllpRouteTest {
     @Test
     @Order(4)
     void auditTrailHoldsReceivedPublishedAndStoredForEveryMessageAndVerifies() throws Exception {
-        auditRecorder.flush();
         Map<String, Set<String>> stepsByControlId = new HashMap<>();
-        Map<String, Integer> receivedCount = new HashMap<>();
-        try (var files = java.nio.file.Files.list(auditRecorder.log().segmentsDir())) {
-            for (java.nio.file.Path segment : files.sorted().toList()) {
-                for (String line : java.nio.file.Files.readAllLines(segment, StandardCharsets.UTF_8)) {
-                    line = line.replace("\u0000", ""); // segments are pre-allocated with zeros
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode event = JSON.readTree(line);
-                    String controlId = event.path("refs").path("controlId").asText(null);
-                    if (controlId != null && controlId.startsWith(runPrefix)) {
-                        stepsByControlId.computeIfAbsent(controlId, c -> new HashSet<>()).add(event.get("step").asText());
-                        if ("received".equals(event.get("step").asText())) {
-                            receivedCount.merge(controlId, 1, Integer::sum);
+        // The archiver records "stored" after its object is in S3, which is what the previous
+        // test waited for: the last batch's events can still be on their way, so look again
+        // until every message has all three (or the deadline), then check.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            stepsByControlId.clear();
+            auditRecorder.flush();
+            try (var files = java.nio.file.Files.list(auditRecorder.log().segmentsDir())) {
+                for (java.nio.file.Path segment : files.sorted().toList()) {
+                    for (String line : java.nio.file.Files.readAllLines(segment, StandardCharsets.UTF_8)) {
+                        line = line.replace("\u0000", ""); // segments are pre-allocated with zeros
+                        if (line.isBlank()) {
+                            continue;
+                        }
+                        JsonNode event = JSON.readTree(line);
+                        String controlId = event.path("refs").path("controlId").asText(null);
+                        if (controlId != null && controlId.startsWith(runPrefix)) {
+                            stepsByControlId.computeIfAbsent(controlId, c -> new HashSet<>()).add(event.get("step").asText());
                         }
                     }
                 }
             }
-        }
+            if (sent.stream().allMatch(m -> stepsByControlId.getOrDefault(m.controlId(), Set.of())
+                    .containsAll(Set.of("received", "published", "stored")))) {
+                break;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
         for (SyntheticHl7.Message message : sent) {
             assertThat(stepsByControlId.get(message.controlId())).as("audit steps of %s", message.controlId())
                     .contains("received", "published", "stored");

@@ -56,6 +56,9 @@ class Hl7MllpTlsTest {
         registry.add("server.ssl.key-store", () -> "file:" + KEYSTORE);
         registry.add("server.ssl.key-store-password", () -> PASSWORD);
         registry.add("server.ssl.key-store-type", () -> "PKCS12");
+        // a trail of its own: not appended to the shared test context's chain from another JVM
+        registry.add("hub.audit.data-dir", () -> "target/test-data/tls");
+        registry.add("hub.audit.node-id", () -> "tls");
     }
 
     @org.springframework.beans.factory.annotation.Value("${hub.hl7.mllp-port}")

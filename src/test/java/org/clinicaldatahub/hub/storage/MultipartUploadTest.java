@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,7 @@ class MultipartUploadTest {
     void partsGoUpConcurrentlyWithinTheLimitAndAreCompletedInOrder() throws IOException {
         Path file = file(7 * PART + 12345);
         FakeStore store = new FakeStore(-1);
+        store.holdUntilInFlight = 2;
 
         MultipartUpload.Result result = MultipartUpload.stream(store, staging, "k", file, Map.of(), null,
                 MultipartUpload.Options.partSize(PART).withConcurrency(3));
@@ -114,6 +116,13 @@ class MultipartUploadTest {
         volatile CreateMultipartUploadRequest created;
         volatile CompleteMultipartUploadRequest completed;
         volatile int aborted;
+        /**
+         * A part waits (up to 30 s) until this many have been on the wire at once. Reading and
+         * hashing the next 5 MB part can take longer than the 20 ms a part is held on a loaded
+         * machine, so without it a concurrent upload could be seen one part at a time; an upload
+         * that sends one part at a time still never gets there and fails the check.
+         */
+        volatile int holdUntilInFlight = 1;
 
         FakeStore(int failingPart) {
             this.failingPart = failingPart;
@@ -130,7 +139,11 @@ class MultipartUploadTest {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             try (InputStream in = body.contentStreamProvider().newStream()) {
                 byte[] bytes = in.readAllBytes();
-                Thread.sleep(20); // long enough for the others to start
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (maxInFlight.get() < holdUntilInFlight && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                Thread.sleep(20); // and the others a chance to pile up beyond the limit
                 if (request.partNumber() == failingPart) {
                     throw S3Exception.builder().statusCode(500).message("injected").build();
                 }

@@ -136,7 +136,9 @@ class DeidInternalDicomRouteTest {
         // the audit trail: de-identified and stored for each copy; the ultrasound rejected for review
         Map<String, Set<String>> steps = new HashMap<>();
         boolean reviewed = false;
-        long deadline = System.currentTimeMillis() + 20000;
+        // the trail is read in full on every look (it holds every earlier test's events): a
+        // loaded machine needs more than a handful of seconds for a few looks
+        long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
             steps.clear();
             for (JsonNode event : AuditTrail.events(auditRecorder)) {
@@ -153,7 +155,10 @@ class DeidInternalDicomRouteTest {
                     reviewed = true;
                 }
             }
-            if (reviewed && steps.size() == researchKeys.size()) {
+            // "published" is recorded after "stored": wait for both of every copy, not just for
+            // some event of each, or the check below reads the trail between the two
+            if (reviewed && researchKeys.stream().allMatch(k -> steps.getOrDefault(k, Set.of())
+                    .containsAll(Set.of("stored", "published")))) {
                 break;
             }
             Thread.sleep(200);

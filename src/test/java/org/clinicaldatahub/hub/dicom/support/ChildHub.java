@@ -88,7 +88,9 @@ public final class ChildHub implements Closeable {
         Path log = dataDir.resolve("hub.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ChildHub hub = new ChildHub(process, log, dicomPort, kafkaPort, s3Port, httpPort);
-        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+        // about 20 s on two quiet cores (pom.xml); a loaded CI machine starts the hub, its broker and
+        // its S3Mock several times slower, and a deadline here only has to catch a hang
+        long deadline = System.nanoTime() + Duration.ofSeconds(480).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("child hub exited with " + process.exitValue() + "; see " + log);
@@ -99,7 +101,7 @@ public final class ChildHub implements Closeable {
             Thread.sleep(200);
         }
         hub.close();
-        throw new AssertionError("child hub not started within 240 s; see " + log);
+        throw new AssertionError("child hub not started within 480 s; see " + log);
     }
 
     /** The hub's process (its descendants include the embedded S3 server). */
