@@ -13,8 +13,11 @@ public final class DeidChanges {
     private static final DeidAction[] ACTIONS = DeidAction.values();
     /** "scrubbed [PHONE]" per placeholder, built once rather than per match (placeholders are a fixed few). */
     private static final Map<String, String> SCRUBBED = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Per path, a count per action: no string is built per change on the hot path. */
-    private final Map<String, int[]> byPath = new java.util.HashMap<>();
+    /**
+     * Per path, a count per action: no string is built per change on the hot path. Sized for the
+     * thirty-odd paths an ORU or ADT message changes, so it is not rehashed twice per message.
+     */
+    private final Map<String, int[]> byPath = new java.util.HashMap<>(64);
     private final Map<String, Integer> other = new java.util.HashMap<>();
 
     public void count(String path, DeidAction action) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.clinicaldatahub.hub.deid.internal.DateValues;
 import org.clinicaldatahub.hub.deid.internal.Er7;
+import org.clinicaldatahub.hub.deid.internal.Er7Parts;
 import org.clinicaldatahub.hub.deid.internal.Hl7Plan;
 
 /**
@@ -161,7 +162,7 @@ public final class Hl7Deidentifier {
                 }
                 Hl7Plan.SegmentPlan pid = plan.segment("PID");
                 DeidRule rule = pid == null ? null : pid.field(3);
-                List<String> fields = Er7.split(segment, er7.field);
+                Er7Parts fields = Er7Parts.of(segment, er7.field);
                 if (rule != null && fields.size() > 3) {
                     for (String rep : Er7.split(fields.get(3), er7.repetition)) {
                         DeidRule resolved = rule.resolve(by -> select(by, 3, rep, fields));
@@ -183,30 +184,31 @@ public final class Hl7Deidentifier {
         }
 
         private String segment(String segment, Hl7Plan.SegmentPlan segmentPlan) {
-            List<String> fields = Er7.split(segment, er7.field);
+            Er7Parts fields = Er7Parts.of(segment, er7.field);
             boolean msh = segmentPlan.id.equals("MSH");
             String id = segmentPlan.id;
             StringBuilder out = new StringBuilder(segment.length());
             out.append(id);
             int lastNonEmpty = 0;
-            List<String> results = new ArrayList<>(fields.size());
-            results.add(id);
+            // null where the field stays as received: copied from the segment, never cut out
+            String[] results = new String[fields.size()];
             for (int i = 1; i < fields.size(); i++) {
-                String raw = fields.get(i);
                 int n = msh ? i + 1 : i;
-                String value;
-                if (msh && i == 1) {
-                    value = raw; // MSH-2, the encoding characters
-                } else {
-                    value = field(raw, n, segmentPlan, fields);
-                }
-                results.add(value);
-                if (!value.isEmpty()) {
+                boolean asReceived = (msh && i == 1) // MSH-2, the encoding characters
+                        || fields.isEmpty(i) || keepsAsReceived(n, segmentPlan);
+                String value = asReceived ? null : field(fields.get(i), n, segmentPlan, fields);
+                results[i] = value;
+                if (value == null ? !fields.isEmpty(i) : !value.isEmpty()) {
                     lastNonEmpty = i;
                 }
             }
             for (int i = 1; i <= lastNonEmpty; i++) {
-                out.append(er7.field).append(results.get(i));
+                out.append(er7.field);
+                if (results[i] == null) {
+                    fields.appendTo(out, i);
+                } else {
+                    out.append(results[i]);
+                }
             }
             if (msh && lastNonEmpty == 0) {
                 out.append(er7.field);
@@ -214,7 +216,16 @@ public final class Hl7Deidentifier {
             return out.toString();
         }
 
-        private String field(String raw, int n, Hl7Plan.SegmentPlan segmentPlan, List<String> fields) {
+        /** A field its rule keeps whatever it holds: {@link #field} would give it back unchanged. */
+        private boolean keepsAsReceived(int n, Hl7Plan.SegmentPlan segmentPlan) {
+            DeidRule rule = segmentPlan.field(n);
+            if (rule == null) {
+                rule = segmentPlan.unlisted();
+            }
+            return segmentPlan.components(n) == null && !rule.isChoice() && rule.action() == DeidAction.KEEP;
+        }
+
+        private String field(String raw, int n, Hl7Plan.SegmentPlan segmentPlan, Er7Parts fields) {
             DeidRule rule = segmentPlan.field(n);
             DeidRule[] comps = segmentPlan.components(n);
             if (rule == null) {
@@ -252,7 +263,7 @@ public final class Hl7Deidentifier {
         }
 
         private String repetition(String rep, int n, String path, DeidRule fieldRule, DeidRule[] comps,
-                List<String> fields) {
+                Er7Parts fields) {
             if (rep.isEmpty()) {
                 return rep;
             }
@@ -401,7 +412,7 @@ public final class Hl7Deidentifier {
         }
 
         /** The value a choice depends on: a component of the same repetition, or another field of the segment. */
-        private String select(String by, int n, String rep, List<String> fields) {
+        private String select(String by, int n, String rep, Er7Parts fields) {
             int dash = by.indexOf('-', 4);
             int field = Integer.parseInt(dash < 0 ? by.substring(4) : by.substring(4, dash));
             int component = dash < 0 ? 1 : Integer.parseInt(by.substring(dash + 1));

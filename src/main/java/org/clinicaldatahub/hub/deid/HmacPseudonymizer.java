@@ -7,6 +7,8 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.clinicaldatahub.hub.deid.internal.RecentPseudonyms;
+
 /**
  * HMAC-SHA-256 pseudonyms. Every use has its own namespace in the MAC input (patient, date
  * shift, UID, sample, ...), so a pseudonym of one kind says nothing about another. Patient
@@ -16,6 +18,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class HmacPseudonymizer implements Pseudonymizer {
 
     private static final byte SEPARATOR = 0x1f; // unit separator: cannot occur in HL7, FHIR or DICOM text
+    private static final String DATE_SHIFT = "date-shift";
+    /** Per thread: a patient's messages carry the same few identifiers again and again. */
+    private static final int RECENT_RESULTS = 1024;
 
     private final SecretKeySpec key;
     private final PseudonymFormat format;
@@ -40,7 +45,14 @@ public final class HmacPseudonymizer implements Pseudonymizer {
         if (isBlank(identifier)) {
             return null;
         }
-        return format.format(mac("patient", patientSubject(identifier, issuer)));
+        RecentPseudonyms recent = recentResults.get();
+        Object known = recent.get("patient", issuer, identifier);
+        if (known != null) {
+            return (String) known;
+        }
+        String pseudonym = format.format(mac("patient", patientSubject(identifier, issuer)));
+        recent.put("patient", issuer, identifier, pseudonym);
+        return pseudonym;
     }
 
     @Override
@@ -51,7 +63,14 @@ public final class HmacPseudonymizer implements Pseudonymizer {
         if (isBlank(value)) {
             return null;
         }
-        return format.format(mac(namespace, value.trim()));
+        RecentPseudonyms recent = recentResults.get();
+        Object known = recent.get(namespace, null, value);
+        if (known != null) {
+            return (String) known;
+        }
+        String pseudonym = format.format(mac(namespace, value.trim()));
+        recent.put(namespace, null, value, pseudonym);
+        return pseudonym;
     }
 
     @Override
@@ -59,11 +78,18 @@ public final class HmacPseudonymizer implements Pseudonymizer {
         if (isBlank(identifier)) {
             return 0;
         }
-        byte[] hash = mac("date-shift", patientSubject(identifier, issuer));
+        RecentPseudonyms recent = recentResults.get();
+        Object known = recent.get(DATE_SHIFT, issuer, identifier);
+        if (known != null) {
+            return (Integer) known;
+        }
+        byte[] hash = mac(DATE_SHIFT, patientSubject(identifier, issuer));
         long span = 2L * dateShiftDays;
         long pick = new BigInteger(1, Arrays.copyOf(hash, 16)).mod(BigInteger.valueOf(span)).longValue();
         // 0..span-1 onto -N..-1 and 1..N: a shift of 0 would leave the real dates
-        return (int) (pick < dateShiftDays ? pick - dateShiftDays : pick - dateShiftDays + 1);
+        int days = (int) (pick < dateShiftDays ? pick - dateShiftDays : pick - dateShiftDays + 1);
+        recent.put(DATE_SHIFT, issuer, identifier, days);
+        return days;
     }
 
     @Override
@@ -81,6 +107,13 @@ public final class HmacPseudonymizer implements Pseudonymizer {
 
     /** One initialized Mac per thread: getInstance + init cost more than the HMAC of a short identifier. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+    /**
+     * Results already computed on this thread with this key, by the arguments as given (the issuer as
+     * the sender spells it: its canonical form is a function of it). "patient" and "date-shift" are
+     * namespaces {@link #pseudonym} refuses, so the kinds cannot collide.
+     */
+    private final ThreadLocal<RecentPseudonyms> recentResults = ThreadLocal.withInitial(
+            () -> new RecentPseudonyms(RECENT_RESULTS));
 
     private Mac newMac() {
         try {

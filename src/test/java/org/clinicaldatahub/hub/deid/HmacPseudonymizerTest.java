@@ -131,4 +131,17 @@ class HmacPseudonymizerTest {
         PatientIdIssuers shipped = PatientIdIssuers.load(Path.of("mappings/deid/patient-id-issuers.yaml"));
         assertThat(shipped.canonical("hosp")).isEqualTo(shipped.canonical(null)).isEqualTo("HOSPITAL-MRN");
     }
+
+    @Test
+    void rememberedResultsAreThoseComputedAfresh() {
+        for (int i = 0; i < 3_000; i++) {
+            String id = "MRN-" + (i % 1_500);
+            String issuer = i % 3 == 0 ? null : i % 3 == 1 ? "HOSP" : "OTHER-HOSPITAL";
+            Pseudonymizer fresh = new HmacPseudonymizer(KEY, BASE32, ISSUERS, 365);
+            assertThat(pseudonymizer.patient(id, issuer)).isEqualTo(fresh.patient(id, issuer));
+            assertThat(pseudonymizer.dateShiftDays(id, issuer)).isEqualTo(fresh.dateShiftDays(id, issuer));
+            assertThat(pseudonymizer.pseudonym("sample", id)).isEqualTo(fresh.pseudonym("sample", id));
+            assertThat(pseudonymizer.pseudonym("accession", id)).isEqualTo(fresh.pseudonym("accession", id));
+        }
+    }
 }
