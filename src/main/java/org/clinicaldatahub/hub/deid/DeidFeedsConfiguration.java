@@ -77,6 +77,10 @@ public class DeidFeedsConfiguration {
 
     private static void registerLag(MeterRegistry registry, ConsumerGroupLag lag, String feed,
             DeidentificationProperties.Feed settings) {
+        if (!settings.isEnabled()) {
+            // a feed that is switched off has nothing in progress; its whole input would show as "waiting"
+            return;
+        }
         Gauge.builder("hub.deid.lag", lag, l -> l.lag(settings.getGroupId(), settings.getInputTopic()))
                 .tags(Tags.of("feed", feed))
                 .description("Identified records not yet de-identified and published by the research feed")
