@@ -132,6 +132,16 @@ public final class AuditLog implements Closeable {
         return journal.whenDurable(seq);
     }
 
+    /** The caller is about to wait for a future of {@link #whenDurable}: commit now, not after the commit delay. */
+    public void hurry() {
+        journal.hurry();
+    }
+
+    /** Forces (fsyncs) of the local segments since the log opened. */
+    public long forces() {
+        return journal.forces();
+    }
+
     /**
      * Returns once every event up to {@code seq} is written to the segment file, forced or not:
      * it then survives a crash of the process, and the next group commit forces it.
@@ -298,6 +308,7 @@ public final class AuditLog implements Closeable {
         private final AuditSigningKeys keys;
         private FsyncPolicy fsync = FsyncPolicy.BATCH;
         private Duration batchMaxDelay = Duration.ofMillis(20);
+        private Duration commitDelay = Duration.ZERO;
         private long segmentBytes = 64L * 1024 * 1024;
         private int checkpointEvents = 1000;
         private Duration checkpointInterval = Duration.ofSeconds(1);
@@ -320,6 +331,15 @@ public final class AuditLog implements Closeable {
         /** Longest time an event waits for the writer under BATCH and NONE. */
         public Builder batchMaxDelay(Duration delay) {
             this.batchMaxDelay = Objects.requireNonNull(delay);
+            return this;
+        }
+
+        /**
+         * How long a commit started early ({@link AuditLog#whenDurable}) waits for more events
+         * before it forces, unless a thread blocks on it first ({@link AuditLog#hurry}).
+         */
+        public Builder commitDelay(Duration delay) {
+            this.commitDelay = Objects.requireNonNull(delay);
             return this;
         }
 
@@ -363,7 +383,7 @@ public final class AuditLog implements Closeable {
                 Checkpointer checkpointer = new Checkpointer(node, keys, clock, checkpointEvents, checkpointInterval,
                         state.coveredTo(), state.uncovered());
                 SegmentStore store = new SegmentStore(segments, node, segmentBytes, state.appendTo(), state.appendSize());
-                EventJournal journal = new EventJournal(node, fsync, store, checkpointer, batchMaxDelay.toNanos(),
+                EventJournal journal = new EventJournal(node, fsync, store, checkpointer, batchMaxDelay.toNanos(), commitDelay.toNanos(),
                         state.lastSeq(), state.head());
                 AuditLog log = new AuditLog(this, lockChannel, state, journal, new ShipCursor(auditDir, node));
                 journal.start();

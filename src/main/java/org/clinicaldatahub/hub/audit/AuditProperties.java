@@ -47,6 +47,14 @@ public class AuditProperties {
     /** Longest time a non-durable event waits before the writer writes (and, under batch, forces) it. */
     private Duration batchMaxDelay = Duration.ofMillis(20);
 
+    /**
+     * How long the forced commit of a receipt ({@code force-before-answer: receipt}) waits for the
+     * receipts of other connections before it forces, unless the channel is ready to answer
+     * first. One fsync then covers several messages; the wait runs while the message is
+     * published, so it rarely reaches the sender. 0 forces every receipt commit at once.
+     */
+    private Duration commitDelay = Duration.ofMillis(1);
+
     /** Size at which a segment file is closed with a signed checkpoint and a new one begins. */
     private DataSize segmentSize = DataSize.ofMegabytes(64);
 
@@ -206,6 +214,14 @@ public class AuditProperties {
 
     public void setBatchMaxDelay(Duration batchMaxDelay) {
         this.batchMaxDelay = batchMaxDelay;
+    }
+
+    public Duration getCommitDelay() {
+        return commitDelay;
+    }
+
+    public void setCommitDelay(Duration commitDelay) {
+        this.commitDelay = commitDelay;
     }
 
     public DataSize getSegmentSize() {

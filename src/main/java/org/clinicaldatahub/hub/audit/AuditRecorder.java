@@ -45,6 +45,7 @@ public class AuditRecorder implements DisposableBean {
         this.log = AuditLog.builder(properties.auditDir(), properties.getNodeId(), keys)
                 .fsync(properties.getFsync())
                 .batchMaxDelay(properties.getBatchMaxDelay())
+                .commitDelay(properties.getCommitDelay())
                 .segmentBytes(properties.getSegmentSize().toBytes())
                 .checkpointEvery(properties.getCheckpointIntervalEvents(), properties.getCheckpointInterval())
                 .open();
@@ -168,6 +169,9 @@ public class AuditRecorder implements DisposableBean {
         if (receipt == null) {
             log.awaitDurable(seq);
             return;
+        }
+        if (!receipt.isDone()) {
+            log.hurry();
         }
         AuditLog.await(receipt);
         log.awaitWritten(seq);

@@ -162,7 +162,12 @@ public final class AuditShipping implements SmartLifecycle, Runnable {
         return since == null ? Duration.ZERO : Duration.between(since, clock.instant());
     }
 
-    public AuditProperties.Shipping settings() {
+    /** The log this ships from. */
+    public AuditLog log() {
+        return log;
+    }
+
+        public AuditProperties.Shipping settings() {
         return settings;
     }
 }

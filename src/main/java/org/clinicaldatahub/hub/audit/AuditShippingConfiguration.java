@@ -52,6 +52,9 @@ public class AuditShippingConfiguration {
                     .description("Audit events shipped").register(registry);
             FunctionCounter.builder("hub.audit.ship.failures", shipping, AuditShipping::failures)
                     .description("Failed shipping rounds (retried)").register(registry);
+            FunctionCounter.builder("hub.audit.syncs", shipping, s -> s.log().forces())
+                    .description("fsyncs of the local audit segments (against events recorded: how well group commit batches)")
+                    .register(registry);
         };
     }
 

@@ -1,6 +1,5 @@
 package org.clinicaldatahub.hub.audit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +42,9 @@ public final class KafkaAuditShipper implements AuditShipper, AutoCloseable {
 
     @Override
     public void ship(AuditBatch batch) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.lines().size());
-        for (String line : batch.lines()) {
-            sent.add(producer.send(new ProducerRecord<>(topic, batch.node(), line.getBytes(StandardCharsets.UTF_8))));
-        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.lineCount());
+        batch.forEachLine((bytes, offset, length) -> sent.add(producer.send(
+                new ProducerRecord<>(topic, batch.node(), java.util.Arrays.copyOfRange(bytes, offset, offset + length)))));
         producer.flush();
         for (Future<RecordMetadata> future : sent) {
             future.get(30, TimeUnit.SECONDS);

@@ -49,17 +49,18 @@ public final class ObjectStoreAuditShipper implements AuditShipper {
                 "audit-node", batch.node(),
                 "audit-from-seq", Long.toString(batch.fromSeq()),
                 "audit-to-seq", Long.toString(batch.toSeq()));
-        store.put(dataClass, channel, batch.objectName() + ".gz", gzip(batch.toBytes()), metadata, firstEventDay(batch));
+        store.put(dataClass, channel, batch.objectName() + ".gz", gzip(batch), metadata, firstEventDay(batch));
     }
 
-    static byte[] gzip(byte[] bytes) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 3 + 64);
+    /** The batch as a segment-like document, gzip-compressed straight from its blocks. */
+    static byte[] gzip(AuditBatch batch) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(1 << 20, batch.byteSize() / 4 + 64));
         try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 64 * 1024) {
             {
                 def.setLevel(java.util.zip.Deflater.BEST_SPEED); // the hub's CPU is worth more than the bytes
             }
         }) {
-            gz.write(bytes);
+            batch.writeTo(gz);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("gzip in memory cannot fail", e);
         }
@@ -67,7 +68,7 @@ public final class ObjectStoreAuditShipper implements AuditShipper {
     }
 
     private static ZonedDateTime firstEventDay(AuditBatch batch) {
-        Matcher time = TIME.matcher(batch.lines().get(0));
+        Matcher time = TIME.matcher(batch.firstLine());
         Instant instant = time.find() ? Instant.parse(time.group(1)) : Instant.EPOCH;
         return instant.atZone(ZoneOffset.UTC);
     }

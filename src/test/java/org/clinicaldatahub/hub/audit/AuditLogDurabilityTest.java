@@ -271,6 +271,61 @@ class AuditLogDurabilityTest {
         assertThat(events).isEqualTo(2L * threads * perThread);
     }
 
+    @Test
+    void receiptsArrivingWithinTheCommitDelayShareOneFsync() throws Exception {
+        // eight connections record their receipts at about the same time; with a commit delay
+        // the writer waits for all of them and forces once instead of once per receipt
+        int threads = 8;
+        try (AuditLog log = logIn(dir, keys).batchMaxDelay(Duration.ofSeconds(5)).commitDelay(Duration.ofMillis(300))
+                .open()) {
+            long forcesBefore = log.forces();
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.CompletableFuture<Long>> receipts = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                Thread sender = new Thread(() -> {
+                    try {
+                        together.await(10, TimeUnit.SECONDS);
+                        receipts.add(log.whenDurable(log.append(received(id))));
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                senders.add(sender);
+                sender.start();
+            }
+            for (Thread sender : senders) {
+                sender.join(10_000);
+            }
+            assertThat(errors).isEmpty();
+            for (java.util.concurrent.CompletableFuture<Long> receipt : receipts) {
+                long seq = receipt.get(10, TimeUnit.SECONDS);
+                assertThat(log.durableSeq()).isGreaterThanOrEqualTo(seq);
+            }
+            assertThat(log.forces() - forcesBefore).as("fsyncs for %d receipts", threads).isBetween(1L, 2L);
+        }
+        AuditVerificationResult result = verify(dir, keys);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+    }
+
+    @Test
+    void aChannelReadyToAnswerCutsTheCommitDelayShort() throws Exception {
+        try (AuditLog log = logIn(dir, keys).batchMaxDelay(Duration.ofMinutes(5)).commitDelay(Duration.ofMinutes(5))
+                .open()) {
+            long receipt = log.append(received(1));
+            java.util.concurrent.CompletableFuture<Long> durable = log.whenDurable(receipt);
+            Thread.sleep(100);
+            assertThat(durable).as("the commit waits for the delay while nobody needs it").isNotDone();
+            log.hurry();
+            assertThat(durable.get(30, TimeUnit.SECONDS)).isEqualTo(receipt);
+            assertThat(log.durableSeq()).isGreaterThanOrEqualTo(receipt);
+            // a durable append never waits for the commit delay
+            assertThat(log.appendAsync(received(2)).get(30, TimeUnit.SECONDS)).isEqualTo(receipt + 1);
+        }
+    }
+
     /** True when a line with this seq is in one of the segment files, as a reader of the files sees them. */
     private boolean onDisk(long seq) throws IOException {
         String needle = "\"seq\":" + seq + ",";

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.clinicaldatahub.hub.audit.AuditBatch;
 
@@ -55,8 +53,8 @@ public final class BatchReader {
                 }
             }
         }
-        List<String> lines = new ArrayList<>();
-        int keep = 0;
+        AuditBatch.Blocks lines = new AuditBatch.Blocks();
+        AuditBatch.Blocks.Mark keep = null;
         long events = 0;
         long lastTo = after;
         Position next = hint;
@@ -65,7 +63,7 @@ public final class BatchReader {
             long base = i == start ? startOffset : 0;
             try (LineReader reader = new LineReader(open(segments.get(i), base))) {
                 for (LineReader.Line line = reader.next(); line != null && line.terminated(); line = reader.next()) {
-                    RecordHead record = RecordHead.read(line.bytes());
+                    RecordHead record = RecordHead.readShipping(line.bytes());
                     if (record == null) {
                         throw new IOException("unreadable audit record at " + segments.get(i).getFileName() + ", byte "
                                 + (base + line.offset()));
@@ -78,12 +76,12 @@ public final class BatchReader {
                     if (seq > signedTo) {
                         break scan;
                     }
-                    lines.add(new String(line.bytes(), StandardCharsets.UTF_8));
+                    lines.add(line.bytes(), 0, line.bytes().length);
                     if (!checkpoint) {
                         events++;
                         continue;
                     }
-                    keep = lines.size();
+                    keep = lines.mark();
                     lastTo = seq;
                     next = new Position(seq, segments.get(i), base + line.offset() + line.bytes().length + 1);
                     if (events >= maxEvents || seq >= signedTo) {
@@ -92,10 +90,11 @@ public final class BatchReader {
                 }
             }
         }
-        if (keep == 0) {
+        if (keep == null) {
             return new Result(AuditBatch.empty(node, after), hint);
         }
-        return new Result(new AuditBatch(node, after + 1, lastTo, lines.subList(0, keep)), next);
+        lines.truncate(keep);
+        return new Result(AuditBatch.of(node, after + 1, lastTo, lines), next);
     }
 
     private static InputStream open(Path segment, long offset) throws IOException {

@@ -55,12 +55,14 @@ public final class EventJournal implements Closeable {
     public record Appended(long seq, CompletableFuture<Long> durable) {
     }
 
-    private record Waiter(long seq, CompletableFuture<Long> future) {
+    /** @param early started by {@link #whenDurable}: may wait for the commit delay (or {@link #hurry}) */
+    private record Waiter(long seq, CompletableFuture<Long> future, boolean early, long sinceNanos) {
     }
 
     private final FsyncPolicy policy;
     private final SegmentCommitter committer;
     private final long maxDelayNanos;
+    private final long commitDelayNanos;
     private final Thread writer;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -81,6 +83,12 @@ public final class EventJournal implements Closeable {
     private PendingBatch pending = new PendingBatch();
     private PendingBatch spare = new PendingBatch();
     private long pendingSinceNanos;
+    /** Guarded by {@link #lock}: waiters that must not wait for the commit delay (0 when none). */
+    private int urgentWaiters;
+    /** Guarded by {@link #lock}: when the oldest early waiter not yet taken by a commit arrived (0 when none). */
+    private long earlySinceNanos;
+    /** Guarded by {@link #lock}: a thread blocks on an early waiter; commit now. */
+    private boolean hurried;
     private boolean closing;
     private IOException failure;
     private long failedAtNanos;
@@ -94,6 +102,17 @@ public final class EventJournal implements Closeable {
 
     public EventJournal(String node, FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer,
                         long maxDelayNanos, long lastSeq, byte[] head) {
+        this(node, policy, store, checkpointer, maxDelayNanos, 0, lastSeq, head);
+    }
+
+    /**
+     * @param commitDelayNanos how long a commit started early ({@link #whenDurable}) waits for
+     *                         more receipts before it forces, unless someone blocks on it first
+     *                         ({@link #hurry}); 0 forces at once
+     */
+    public EventJournal(String node, FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer,
+                        long maxDelayNanos, long commitDelayNanos, long lastSeq, byte[] head) {
+        this.commitDelayNanos = Math.max(0, commitDelayNanos);
         this.policy = policy;
         this.committer = new SegmentCommitter(policy, store, checkpointer, forceLock);
         this.maxDelayNanos = Math.max(0, maxDelayNanos);
@@ -137,7 +156,8 @@ public final class EventJournal implements Closeable {
         CompletableFuture<Long> future = null;
         if (durable || policy == FsyncPolicy.ALWAYS) {
             future = new CompletableFuture<>();
-            waiters.add(new Waiter(seq, future));
+            waiters.add(new Waiter(seq, future, false, 0));
+            urgentWaiters++;
             work.signal();
         } else if (wasEmpty) {
             pendingSinceNanos = System.nanoTime();
@@ -160,7 +180,14 @@ public final class EventJournal implements Closeable {
             }
             checkAvailable();
             CompletableFuture<Long> future = new CompletableFuture<>();
-            Waiter waiter = new Waiter(seq, future);
+            boolean early = commitDelayNanos > 0;
+            long now = System.nanoTime();
+            Waiter waiter = new Waiter(seq, future, early, now);
+            if (!early) {
+                urgentWaiters++;
+            } else if (earlySinceNanos == 0) {
+                earlySinceNanos = now;
+            }
             if (waiters.isEmpty() || waiters.peekLast().seq() <= seq) {
                 waiters.addLast(waiter);
             } else {
@@ -527,14 +554,49 @@ public final class EventJournal implements Closeable {
         if (!flushWaiters.isEmpty()) {
             return true;
         }
-        if (!pending.isEmpty() && (!waiters.isEmpty() || pending.size() >= FLUSH_THRESHOLD_BYTES
+        boolean waitersDue = waitersDue(now);
+        if (!pending.isEmpty() && (waitersDue || pending.size() >= FLUSH_THRESHOLD_BYTES
                 || now - pendingSinceNanos >= maxDelayNanos)) {
             return true;
         }
-        if (unforcedWaiting() && (!waiters.isEmpty() || now - unforcedSinceNanos >= maxDelayNanos)) {
+        if (unforcedWaiting() && (waitersDue || now - unforcedSinceNanos >= maxDelayNanos)) {
             return true;
         }
         return committer.checkpointDue(now);
+    }
+
+    /**
+     * Caller holds {@link #lock}: a waiter needs a commit now. Early waiters wait up to the commit
+     * delay, so that one fsync covers the receipts of every connection that arrive meanwhile (an
+     * fsync costs the same CPU for one receipt as for ten, and on a virtual machine it is mostly
+     * CPU); the delay runs while the channel publishes the message, so the sender rarely notices.
+     */
+    private boolean waitersDue(long now) {
+        return urgentWaiters > 0 || hurried || (earlySinceNanos != 0 && now - earlySinceNanos >= commitDelayNanos);
+    }
+
+    /**
+     * A thread is about to block on an early commit ({@link #whenDurable}): it has nothing else
+     * to do meanwhile, so the commit starts now instead of at the end of the commit delay.
+     */
+    public void hurry() {
+        if (commitDelayNanos == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (earlySinceNanos != 0 && !hurried) {
+                hurried = true;
+                work.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces (fsyncs) of the segment so far: with the events recorded, how well group commit batches. */
+    public long forces() {
+        return committer.forces();
     }
 
     /** Lines written by a write-only commit wait for a force (never under NONE, which does not force). */
@@ -552,6 +614,9 @@ public final class EventJournal implements Closeable {
         }
         if (unforcedWaiting()) {
             wait = Math.min(wait, unforcedSinceNanos + maxDelayNanos - now);
+        }
+        if (earlySinceNanos != 0 && !hurried && urgentWaiters == 0) {
+            wait = Math.min(wait, earlySinceNanos + commitDelayNanos - now);
         }
         wait = Math.min(wait, committer.nanosUntilCheckpoint(now));
         return Math.max(wait, 1_000);
@@ -605,7 +670,18 @@ public final class EventJournal implements Closeable {
         lock.lock();
         try {
             while (!waiters.isEmpty() && waiters.peekFirst().seq() <= upTo) {
-                done.add(waiters.pollFirst());
+                Waiter w = waiters.pollFirst();
+                if (!w.early()) {
+                    urgentWaiters--;
+                }
+                done.add(w);
+            }
+            earlySinceNanos = 0;
+            hurried = false;
+            for (Waiter w : waiters) {
+                if (w.early() && (earlySinceNanos == 0 || w.sinceNanos() - earlySinceNanos < 0)) {
+                    earlySinceNanos = w.sinceNanos();
+                }
             }
         } finally {
             lock.unlock();
@@ -650,6 +726,9 @@ public final class EventJournal implements Closeable {
         try {
             failed = new ArrayList<>(waiters);
             waiters.clear();
+            urgentWaiters = 0;
+            earlySinceNanos = 0;
+            hurried = false;
         } finally {
             lock.unlock();
         }

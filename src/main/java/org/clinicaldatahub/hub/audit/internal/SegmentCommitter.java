@@ -25,6 +25,8 @@ final class SegmentCommitter {
      */
     private final ReentrantLock forceLock;
     private boolean forced;
+    /** Guarded by the force lock; volatile for readers of the metric. */
+    private volatile long forces;
 
     SegmentCommitter(FsyncPolicy policy, SegmentStore store, Checkpointer checkpointer, ReentrantLock forceLock) {
         this.policy = policy;
@@ -125,9 +127,15 @@ final class SegmentCommitter {
         forceLock.lock();
         try {
             store.force();
+            forces++;
         } finally {
             forceLock.unlock();
         }
+    }
+
+    /** Forces so far (read without the lock: a metric). */
+    long forces() {
+        return forces;
     }
 
     /** Whether the last successful {@link #write} forced the segment (everything written so far). */
