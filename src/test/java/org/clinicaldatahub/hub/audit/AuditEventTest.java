@@ -115,6 +115,28 @@ class AuditEventTest {
     }
 
     @Test
+    void routeIdsAndReasonCodesAreTokensOfTheirOwnAlphabetAndLength() {
+        assertThat(AuditEvent.Builder.isValidRoute("hl7-inbound-mllp")).isTrue();
+        assertThat(AuditEvent.Builder.isValidRoute("a.b_c:d/e-F9")).isTrue();
+        assertThat(AuditEvent.Builder.isValidRoute("r".repeat(200))).isTrue();
+        assertThat(AuditEvent.Builder.isValidRoute("r".repeat(201))).isFalse();
+        assertThat(AuditEvent.Builder.isValidRoute("")).isFalse();
+        assertThat(AuditEvent.Builder.isValidRoute(null)).isFalse();
+        assertThat(AuditEvent.Builder.isValidRoute("route with spaces")).isFalse();
+        assertThat(AuditEvent.Builder.isValidRoute("müller")).isFalse();
+        assertThat(AuditEvent.Builder.isValidRoute("a\nb")).isFalse();
+
+        assertThat(AuditEvent.Builder.isValidReason("HL7_PARSE_ERROR:MSH-9.x")).isTrue();
+        assertThat(AuditEvent.Builder.isValidReason("c".repeat(64))).isTrue();
+        assertThat(AuditEvent.Builder.isValidReason("c".repeat(65))).isFalse();
+        // a slash belongs to route ids (paths of REST routes), not to reason codes
+        assertThat(AuditEvent.Builder.isValidReason("a/b")).isFalse();
+        assertThat(AuditEvent.Builder.isValidReason("")).isFalse();
+        assertThatThrownBy(() -> AuditEvent.builder(AuditStep.REJECTED).reason("a/b"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void checksumIsNormalisedToLowerCase() {
         String upper = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
         assertThat(AuditEvent.builder(AuditStep.RECEIVED).checksum(upper).build("n", 1, PREV, Instant.now()).checksum())

@@ -17,14 +17,19 @@ import java.nio.file.StandardOpenOption;
  * <li>The file is extended with zeros ahead of the write position (preallocation). Appending
  * into blocks that already exist does not change the file size, so each group commit's
  * fdatasync flushes data only, not file-system metadata: two to three times faster on ext4.
- * The zero padding is cut off when a segment is ended or closed, and by recovery after a crash.</li>
+ * The zero padding is cut off when a segment is ended or closed, and by recovery after a crash.
+ * The zeros go in one page per write: the page cache sizes its folios by the write that creates
+ * them, and a record appended into a clean 1 MB folio dirties all of it, so every fdatasync
+ * wrote the whole folio again (measured: 1 MB written per 1.4 KB commit, 2x the sync time).</li>
  * <li>New files are made durable in their directory (fsync on the directory, as POSIX requires
  * for a created file to survive a crash).</li>
  * </ul>
  */
 public final class SegmentStore implements Closeable {
 
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+    /** One page: see the class comment on folio sizes. */
+    private static final int PAGE = 4096;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PAGE).asReadOnlyBuffer();
 
     private final Path dir;
     private final String node;
@@ -83,7 +88,8 @@ public final class SegmentStore implements Closeable {
         long position = allocated;
         while (position < target) {
             ByteBuffer zeros = ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), target - position));
+            // up to the next page boundary, so every later write is page-aligned
+            zeros.limit((int) Math.min(PAGE - position % PAGE, target - position));
             position += channel.write(zeros, position);
         }
         channel.force(true);
