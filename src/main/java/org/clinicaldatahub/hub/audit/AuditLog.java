@@ -137,6 +137,11 @@ public final class AuditLog implements Closeable {
         journal.hurry();
     }
 
+    /** Times the writer thread woke from waiting for work since the log opened (diagnostics, tests). */
+    public long writerWakeups() {
+        return journal.writerWakeups();
+    }
+
     /** Forces (fsyncs) of the local segments since the log opened. */
     public long forces() {
         return journal.forces();

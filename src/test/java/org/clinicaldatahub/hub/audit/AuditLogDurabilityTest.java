@@ -326,6 +326,26 @@ class AuditLogDurabilityTest {
         }
     }
 
+    @Test
+    void receiptsWaitingForTheCommitDelayDoNotWakeTheWriterOneByOne() throws Exception {
+        try (AuditLog log = logIn(dir, keys).batchMaxDelay(Duration.ofMinutes(5)).commitDelay(Duration.ofMinutes(5))
+                .open()) {
+            log.flush();
+            long before = log.writerWakeups();
+            java.util.List<java.util.concurrent.CompletableFuture<Long>> receipts = new java.util.ArrayList<>();
+            for (int i = 1; i <= 50; i++) {
+                receipts.add(log.whenDurable(log.append(received(i))));
+            }
+            // one wake-up at most to learn the earliest deadline, plus a checkpoint timer that may fall in between
+            assertThat(log.writerWakeups() - before).as("writer wake-ups while 50 receipts wait").isLessThanOrEqualTo(2);
+            log.hurry();
+            for (java.util.concurrent.CompletableFuture<Long> receipt : receipts) {
+                assertThat(receipt.get(30, TimeUnit.SECONDS)).isPositive();
+            }
+            assertThat(log.forces()).as("one group commit for the 50 receipts, beside the flush").isLessThanOrEqualTo(3);
+        }
+    }
+
     /** True when a line with this seq is in one of the segment files, as a reader of the files sees them. */
     private boolean onDisk(long seq) throws IOException {
         String needle = "\"seq\":" + seq + ",";
