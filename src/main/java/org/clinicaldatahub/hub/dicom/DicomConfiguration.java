@@ -21,17 +21,21 @@ public class DicomConfiguration {
     static final long EARLY_WRITEBACK_STEP = 8L << 20;
 
     @Bean
-    DicomInstanceReceiver dicomInstanceReceiver(DicomProperties properties, PatientPseudonyms pseudonyms)
-            throws IOException {
-        // spooled: every received file is forced before its answer, so start writing large ones early
-        long writebackStep = properties.getAcknowledgeAfter() == DicomProperties.AcknowledgeAfter.SPOOLED
-                ? EARLY_WRITEBACK_STEP : 0;
-        return new DicomInstanceReceiver(properties.getSpoolDir().resolve("incoming"), pseudonyms, writebackStep);
+    DicomInstanceReceiver dicomInstanceReceiver(DicomProperties properties, PatientPseudonyms pseudonyms,
+            DicomSpool spool) throws IOException {
+        // spooled: every received file is forced before its answer, so start writing large ones early,
+        // and receive straight into the spool's slots
+        boolean spooled = properties.getAcknowledgeAfter() == DicomProperties.AcknowledgeAfter.SPOOLED;
+        return new DicomInstanceReceiver(properties.getSpoolDir().resolve("incoming"), pseudonyms,
+                spooled ? EARLY_WRITEBACK_STEP : 0, spooled ? spool : null);
     }
 
     @Bean
     DicomSpool dicomSpool(DicomProperties properties) {
-        return new DicomSpool(properties.getSpoolDir());
+        // slots only where every instance is spooled; otherwise the spool holds the few of an outage
+        boolean spooled = properties.getAcknowledgeAfter() == DicomProperties.AcknowledgeAfter.SPOOLED;
+        return new DicomSpool(properties.getSpoolDir(), spooled ? properties.getSpoolSlots() : 0,
+                properties.getSpoolSlotSize().toBytes());
     }
 
     @Bean

@@ -15,6 +15,11 @@ public final class DicomHeaders {
     public static final String SPOOLED = "hubDicomSpooled";
     /** True when the same instance (same key, same SHA-256) was already stored: not written again. */
     public static final String ALREADY_STORED = "hubDicomAlreadyStored";
+    /**
+     * The received file's {@link java.nio.channels.FileChannel}, open for writing until the route
+     * has run (the SCP closes it); not a reference, never audited or published.
+     */
+    public static final String OPEN_FILE = "hubDicomOpenFile";
 
     private DicomHeaders() {
     }

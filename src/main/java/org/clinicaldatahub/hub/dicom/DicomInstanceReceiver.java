@@ -1,6 +1,7 @@
 package org.clinicaldatahub.hub.dicom;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class DicomInstanceReceiver {
     private final PatientPseudonyms pseudonyms;
     private final long writebackStep;
     private final ExecutorService writeback;
+    private final DicomSpool spool;
 
     public DicomInstanceReceiver(Path incomingDir, PatientPseudonyms pseudonyms) throws IOException {
         this(incomingDir, pseudonyms, 0);
@@ -49,6 +51,17 @@ public final class DicomInstanceReceiver {
      */
     public DicomInstanceReceiver(Path incomingDir, PatientPseudonyms pseudonyms, long writebackStep)
             throws IOException {
+        this(incomingDir, pseudonyms, writebackStep, null);
+    }
+
+    /**
+     * @param spool when not null, instances are received straight into its free slots
+     *              ({@link DicomSpool#claimSlot}), for a spool that keeps every instance
+     *              ({@code acknowledge-after: spooled}); into files of their own while none is free
+     */
+    public DicomInstanceReceiver(Path incomingDir, PatientPseudonyms pseudonyms, long writebackStep, DicomSpool spool)
+            throws IOException {
+        this.spool = spool;
         this.incomingDir = Files.createDirectories(incomingDir);
         this.pseudonyms = pseudonyms;
         this.writebackStep = writebackStep;
@@ -59,30 +72,66 @@ public final class DicomInstanceReceiver {
         });
     }
 
-    private OutputStream create(Path file) throws IOException {
-        if (writeback == null) {
-            return Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
-        return new EarlyWriteback(FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                writebackStep, writeback);
-    }
-
     /**
-     * @throws InstanceRejectedException the data set cannot be parsed (C000) or does not match
-     *                                   its request or SOP class (A900); the file is kept for quarantine
-     * @throws IOException               the association broke mid-instance; nothing is kept
+     * Receives the instance and closes its file.
+     *
+     * @see #receiveOpen
      */
     public ReceivedInstance receive(StoreRequest request, InputStream dataSet)
             throws IOException, InstanceRejectedException {
+        OpenReceivedInstance received = receiveOpen(request, dataSet, false);
+        received.channel().close();
+        return received.instance();
+    }
+
+    /**
+     * Receives the instance and leaves its file open, for the spool to force it without opening
+     * it again; the caller closes it.
+     *
+     * @throws InstanceRejectedException the data set cannot be parsed (C000) or does not match
+     *                                   its request or SOP class (A900); the file is kept (closed) for quarantine
+     * @throws IOException               the association broke mid-instance; nothing is kept
+     */
+    public OpenReceivedInstance receiveOpen(StoreRequest request, InputStream dataSet)
+            throws IOException, InstanceRejectedException {
+        return receiveOpen(request, dataSet, spool != null);
+    }
+
+    private OpenReceivedInstance receiveOpen(StoreRequest request, InputStream dataSet, boolean intoSlot)
+            throws IOException, InstanceRejectedException {
         TransferSyntax syntax = TransferSyntax.of(request.transferSyntaxUid());
-        Path file = incomingDir.resolve(UUID.randomUUID() + ".dcm");
+        SpoolSlots.Slot slot = intoSlot ? spool.claimSlot() : null;
+        Path file;
+        FileChannel channel;
+        if (slot != null) {
+            file = slot.file;
+            channel = slot.channel;
+        } else {
+            file = incomingDir.resolve(UUID.randomUUID() + ".dcm");
+            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        Path received = file;
+        long claim = slot == null ? 0 : slot.claims.get();
+        Closeable discard = slot != null ? () -> spool.release(slot, claim) : () -> {
+            channel.close();
+            Files.deleteIfExists(received);
+        };
+        if (slot != null) {
+            try {
+                channel.position(SpoolSlots.HEADER);
+            } catch (IOException e) {
+                discard.close();
+                throw e;
+            }
+        }
+        // without early writeback (step 0) the file is never forced here
+        EarlyWriteback sink = new EarlyWriteback(channel, writeback == null ? Long.MAX_VALUE : writebackStep, writeback);
         MessageDigest digest = Sha256.newDigest();
         Tee tee = new Tee(dataSet);
         Found found = new Found();
         long dataSetOffset;
         InstanceRejectedException rejection = null;
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(create(file), 65536),
-                digest)) {
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(sink, 65536), digest)) {
             dataSetOffset = new FileMetaInformation(request.sopClassUid(), request.sopInstanceUid(),
                     request.transferSyntaxUid(), HubImplementation.CLASS_UID, HubImplementation.VERSION_NAME,
                     request.association().callingAeTitle()).writeTo(out);
@@ -99,21 +148,38 @@ public final class DicomInstanceReceiver {
             }
             tee.drain();
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
+            discard.close();
             throw e;
         }
         if (rejection == null) {
             rejection = check(request, found);
         }
         if (rejection != null) {
-            throw rejection.withReceivedFile(file);
+            if (slot == null) {
+                channel.close();
+                throw rejection.withReceivedFile(file);
+            }
+            // quarantined from a file of its own; the slot is free again at once
+            Path copy = incomingDir.resolve(UUID.randomUUID() + ".dcm");
+            try {
+                spool.copyOut(slot, sink.written(), copy);
+            } finally {
+                discard.close();
+            }
+            throw rejection.withReceivedFile(copy);
         }
         String sha256 = HexFormat.of().formatHex(digest.digest());
         String pseudonym = pseudonyms == null ? null : pseudonyms.pseudonym(found.patientId, found.issuer);
-        return new ReceivedInstance(file, Files.size(file), sha256, dataSetOffset, request.sopClassUid(),
-                request.sopInstanceUid(), found.study, found.series, found.modality, request.transferSyntaxUid(),
-                request.association().callingAeTitle(), request.association().remoteAddress(),
-                request.association().id(), pseudonym);
+        try {
+            // the bytes written (the stream is flushed), without asking the file system for its size
+            return new OpenReceivedInstance(new ReceivedInstance(file, sink.written(), sha256, dataSetOffset,
+                    request.sopClassUid(), request.sopInstanceUid(), found.study, found.series, found.modality,
+                    request.transferSyntaxUid(), request.association().callingAeTitle(),
+                    request.association().remoteAddress(), request.association().id(), pseudonym), channel, discard);
+        } catch (RuntimeException e) {
+            discard.close();
+            throw e;
+        }
     }
 
     private static void parse(DicomReader reader, Found found) throws IOException {

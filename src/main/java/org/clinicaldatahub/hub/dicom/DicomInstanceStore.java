@@ -1,6 +1,7 @@
 package org.clinicaldatahub.hub.dicom;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,10 @@ public final class DicomInstanceStore {
     private void spool(Exchange exchange, ReceivedInstance instance, String key, String reason) throws IOException {
         AuditEvent.Builder event = storedEvent(exchange, instance, "", key).reason(reason);
         List<CompletableFuture<Long>> audited = new ArrayList<>(1);
-        ReceivedInstance spooled = spool.keep(instance, key, () -> audited.add(auditRecorder.recordDurablyAsync(event)));
+        Runnable whilePlaced = () -> audited.add(auditRecorder.recordDurablyAsync(event));
+        FileChannel open = exchange.getMessage().getHeader(DicomHeaders.OPEN_FILE, FileChannel.class);
+        ReceivedInstance spooled = open != null && open.isOpen() ? spool.keep(instance, key, open, whilePlaced)
+                : spool.keep(instance, key, whilePlaced);
         Message message = exchange.getMessage();
         message.setHeader(INSTANCE_HEADER, spooled);
         message.setHeader(DicomHeaders.SPOOLED, Boolean.TRUE);

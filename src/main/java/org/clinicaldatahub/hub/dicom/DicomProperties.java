@@ -58,6 +58,14 @@ public class DicomProperties {
      * drain, woken at once, uploads it and publishes its event afterwards).
      */
     private AcknowledgeAfter acknowledgeAfter = AcknowledgeAfter.STORED;
+    /**
+     * Preallocated spool slots ({@link SpoolSlots}) that instances are received into under
+     * {@code acknowledge-after: spooled}: one sync per instance instead of a new file, a rename and
+     * a directory sync. 0: none. Instances arriving while all are taken become files of their own.
+     */
+    private int spoolSlots = 256;
+    /** Instance size a spool slot holds without growing (its disk space is taken up front). */
+    private DataSize spoolSlotSize = DataSize.ofMegabytes(1);
     /** Instances larger than this are uploaded in parts. */
     private DataSize multipartThreshold = DataSize.ofMegabytes(64);
     /** Part size of multipart uploads (at least 5 MB). */
@@ -133,6 +141,10 @@ public class DicomProperties {
     public void setSpoolDrainMaxDelay(Duration spoolDrainMaxDelay) { this.spoolDrainMaxDelay = spoolDrainMaxDelay; }
     public AcknowledgeAfter getAcknowledgeAfter() { return acknowledgeAfter; }
     public void setAcknowledgeAfter(AcknowledgeAfter acknowledgeAfter) { this.acknowledgeAfter = acknowledgeAfter; }
+    public int getSpoolSlots() { return spoolSlots; }
+    public void setSpoolSlots(int spoolSlots) { this.spoolSlots = spoolSlots; }
+    public DataSize getSpoolSlotSize() { return spoolSlotSize; }
+    public void setSpoolSlotSize(DataSize spoolSlotSize) { this.spoolSlotSize = spoolSlotSize; }
     public DataSize getMultipartThreshold() { return multipartThreshold; }
     public void setMultipartThreshold(DataSize multipartThreshold) { this.multipartThreshold = multipartThreshold; }
     public DataSize getMultipartPartSize() { return multipartPartSize; }

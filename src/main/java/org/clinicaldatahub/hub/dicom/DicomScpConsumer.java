@@ -96,18 +96,22 @@ public class DicomScpConsumer extends DefaultConsumer implements StoreHandler {
     }
 
     private DimseStatus receiveAndRoute(StoreRequest request, InputStream dataSet) throws IOException {
-        ReceivedInstance instance;
+        OpenReceivedInstance received;
         try {
-            instance = settings.receiver().receive(request, dataSet);
+            received = settings.receiver().receiveOpen(request, dataSet);
         } catch (InstanceRejectedException e) {
             refuse(request, e);
             return e.status();
         }
+        ReceivedInstance instance = received.instance();
         Exchange exchange = createExchange(false);
-        try {
+        // closing deletes the received file (moved into the spool or uploaded by now) or frees its spool slot
+        try (received) {
             Message message = exchange.getMessage();
             message.setBody(instance);
             message.setHeader(DicomInstanceStore.INSTANCE_HEADER, instance);
+            // the spool forces the file through it instead of opening it again
+            message.setHeader(DicomHeaders.OPEN_FILE, received.channel());
             message.setHeader(HubHeaders.CHANNEL, DicomAudit.ROUTE);
             message.setHeader(HubHeaders.ACTOR, DicomAudit.printable(instance.callingAeTitle()));
             message.setHeader(HubHeaders.SHA256, instance.sha256());
@@ -120,8 +124,6 @@ public class DicomScpConsumer extends DefaultConsumer implements StoreHandler {
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-        } finally {
-            Files.deleteIfExists(instance.file().getParent().resolve(instance.file().getFileName()));
         }
         try {
             if (exchange.getException() != null) {

@@ -2,6 +2,7 @@ package org.clinicaldatahub.hub.dicom;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,7 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -45,8 +49,18 @@ import org.slf4j.LoggerFactory;
  * can leave an incomplete entry that was never answered: entries of an earlier run are checked
  * (size, SHA-256) before the drain takes them, and incomplete ones dropped. A resend that replaces
  * an existing entry (maybe answered already) keeps the strict order: forced, then renamed.
+ *
+ * <p>Slots: under {@code acknowledge-after: spooled} instances are received straight into
+ * preallocated slot files ({@link SpoolSlots}), and keeping one is a header write and a single
+ * {@code fdatasync} of the slot (no new file, rename or directory sync). The same rules hold: the
+ * entry is whole on disk before the C-STORE-RSP; after a crash a slot whose header or data do not
+ * check out (description parses, data of the recorded size and SHA-256) was never answered and
+ * is cleared; the drain uploads a copy of the slot's instance and frees the slot (cleared and
+ * forced) only after the upload and event, so a crash in between uploads again to the same key.
+ * Entries carry a sequence number, so a resend (a slot or a file of its own, whichever was free) is
+ * drained after the entry it replaces. While no slot is free, instances are files of their own.
  */
-public final class DicomSpool {
+public final class DicomSpool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DicomSpool.class);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
@@ -73,17 +87,174 @@ public final class DicomSpool {
     private final AtomicLong directoryChanges = new AtomicLong();
     private final Object directorySync = new Object();
     private long directorySynced;
+    /**
+     * {@link #pendingDir}, open for its syncs (one per instance: not opened each time), or null
+     * where a directory cannot be opened.
+     */
+    private final FileChannel directory;
+
+    /** Preallocated slots (null: none), and the kept ones by slot index. */
+    private final SpoolSlots slots;
+    private final Map<Integer, KeptSlot> kept = new ConcurrentHashMap<>();
+    /** Where the drain gets a slot's instance as a file of its own (transient copies). */
+    private final Path drainDir;
+    /** Orders entries across both layouts (a resend is drained after what it replaces): microseconds since the epoch, or more. */
+    private final AtomicLong sequence = new AtomicLong();
 
     public DicomSpool(Path spoolDir) {
+        this(spoolDir, 0, 0);
+    }
+
+    /**
+     * @param slotCount preallocated slots ({@link SpoolSlots}) for instances received straight into
+     *                  the spool ({@code acknowledge-after: spooled}); 0: none, every instance is a file
+     *                  of its own. Missing slot files are created in the background.
+     * @param slotSize  instance bytes a slot holds without growing
+     */
+    public DicomSpool(Path spoolDir, int slotCount, long slotSize) {
         try {
             this.pendingDir = Files.createDirectories(spoolDir.resolve("pending"));
+            this.drainDir = Files.createDirectories(spoolDir.resolve("drain"));
+            try (DirectoryStream<Path> copies = Files.newDirectoryStream(drainDir)) {
+                for (Path copy : copies) {
+                    Files.deleteIfExists(copy);
+                }
+            }
+            this.slots = slotCount <= 0 ? null : new SpoolSlots(spoolDir.resolve("slots"), slotCount, slotSize);
+            if (slots != null) {
+                recoverSlots();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the DICOM spool in " + spoolDir, e);
+        }
+        this.directory = openDirectory(pendingDir);
+        if (slots != null && slots.count() < slotCount) {
+            Thread creator = new Thread(() -> {
+                try {
+                    slots.create(slotCount);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("DICOM spool slots not created ({}): instances are spooled as files", e.toString());
+                }
+            }, "dicom-spool-slots");
+            creator.setDaemon(true);
+            creator.start();
+        }
+    }
+
+    /** A slot holding an answered instance until the drain removes it. */
+    private record KeptSlot(SpoolSlots.Slot slot, long sequence, ReceivedInstance instance) {
+    }
+
+    /**
+     * Slots of an earlier run: a whole entry (header parses, data of the recorded size and
+     * SHA-256) is kept for the drain; anything else was never answered (the answer waits for the
+     * slot's sync) and is cleared.
+     */
+    private void recoverSlots() throws IOException {
+        for (SpoolSlots.Slot slot : slots.existing()) {
+            SpoolSlots.Header header = slots.readHeader(slot);
+            Entry entry = null;
+            if (header != null) {
+                try {
+                    entry = JSON.readValue(header.description(), Entry.class);
+                } catch (IOException unreadable) {
+                    entry = null;
+                }
+            }
+            if (entry != null && slot.channel.size() >= SpoolSlots.HEADER + entry.instance().size()
+                    && sha256Of(slot.channel, SpoolSlots.HEADER, entry.instance().size())
+                            .equals(entry.instance().sha256())) {
+                ReceivedInstance instance = withFile(entry.instance(), slot.file);
+                slot.state.set(SpoolSlots.State.KEPT);
+                kept.put(slot.index, new KeptSlot(slot, header.sequence(), instance));
+                sequence.accumulateAndGet(header.sequence(), Math::max);
+                continue;
+            }
+            if (header != null) {
+                LOG.warn("DICOM spool slot {} from an earlier run is incomplete (never acknowledged); dropped",
+                        slot.index);
+            }
+            slots.clear(slot, true);
+            slots.release(slot);
+        }
+    }
+
+    /**
+     * A free slot to receive an instance into, or null (no slots, or all in use: the instance
+     * becomes a file of its own). The receiver writes its Part 10 bytes from
+     * {@link SpoolSlots#HEADER} on; {@link #keep} then makes it an entry, {@link #release} gives
+     * it back if it never gets there.
+     */
+    SpoolSlots.Slot claimSlot() {
+        return slots == null ? null : slots.claim();
+    }
+
+    /**
+     * Gives back a slot claimed as claim number {@code claim} unless it was kept meanwhile
+     * (reception failed, the instance was refused or not spooled; a kept one is the drain's).
+     */
+    void release(SpoolSlots.Slot slot, long claim) throws IOException {
+        synchronized (slot) {
+            if (slot.state.get() != SpoolSlots.State.CLAIMED || slot.claims.get() != claim) {
+                return;
+            }
+            // a header may have been written before a failed sync: not forced, checked by SHA-256 after a crash
+            slots.clear(slot, false);
+            slots.release(slot);
+        }
+    }
+
+    /** Copies a claimed slot's instance into a file of its own (a refused instance goes to quarantine from there). */
+    void copyOut(SpoolSlots.Slot slot, long size, Path target) throws IOException {
+        slots.copyOut(slot, size, target);
+    }
+
+    private long nextSequence() {
+        long now = System.currentTimeMillis() * 1000;
+        return sequence.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    /** Instances waiting in a spool directory (files and slots), for tests and benchmarks watching a hub. */
+    public static long countOnDisk(Path spoolDir) throws IOException {
+        long count = 0;
+        for (String sub : List.of("pending", "slots")) {
+            Path dir = spoolDir.resolve(sub);
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path file : files) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".json") || name.endsWith(".slot") && SpoolSlots.holdsEntry(file)) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    private static FileChannel openDirectory(Path dir) {
+        try {
+            return FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null; // some file systems cannot open (or sync) a directory; the renames still follow the data
+        }
+    }
+
+    /** Closes the spool directory's channel (the application context closes the spool). */
+    @Override
+    public void close() throws IOException {
+        if (directory != null) {
+            directory.close();
+        }
+        if (slots != null) {
+            slots.close();
         }
     }
 
     /** Description of a spooled instance, written beside its Part 10 file. */
-    record Entry(ReceivedInstance instance, String objectKey) {
+    record Entry(ReceivedInstance instance, String objectKey, long sequence) {
     }
 
     /**
@@ -101,54 +272,97 @@ public final class DicomSpool {
      * event of the spooling) alongside that sync instead of after it.
      */
     public ReceivedInstance keep(ReceivedInstance instance, String objectKey, Runnable whilePlaced) throws IOException {
+        try (FileChannel data = FileChannel.open(instance.file(), StandardOpenOption.WRITE)) {
+            return keep(instance, objectKey, data, whilePlaced);
+        }
+    }
+
+    /**
+     * As {@link #keep(ReceivedInstance, String, Runnable)} with the received file still open
+     * ({@code data}, open for writing; the caller closes it): forced through that channel, one
+     * open less on the way to the C-STORE-RSP.
+     */
+    public ReceivedInstance keep(ReceivedInstance instance, String objectKey, FileChannel data, Runnable whilePlaced)
+            throws IOException {
+        SpoolSlots.Slot slot = slots == null ? null : slots.slotOf(instance.file());
+        if (slot != null) {
+            return keepInSlot(slot, instance, objectKey, whilePlaced);
+        }
         String name = instance.sopInstanceUid();
         Path file = pendingDir.resolve(name + ".dcm");
         Path description = pendingDir.resolve(name + ".json");
         ReceivedInstance spooled = withFile(instance, file);
         Path tmp = pendingDir.resolve(name + "." + UUID.randomUUID() + ".json.tmp");
-        try {
-            Files.write(tmp, JSON.writeValueAsBytes(new Entry(spooled, objectKey)));
-            // Channels opened before the renames: they force these files even if the drain has
-            // uploaded and removed the entry meanwhile.
-            try (FileChannel data = FileChannel.open(instance.file(), StandardOpenOption.WRITE);
-                    FileChannel entry = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                long change = -1;
+        boolean placed = false;
+        // written and later forced through one channel: a file opened once, not written, closed and opened again
+        try (FileChannel entry = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(JSON.writeValueAsBytes(new Entry(spooled, objectKey, nextSequence())));
+            while (bytes.hasRemaining()) {
+                entry.write(bytes);
+            }
+            // The channels stay open across the renames: they force these files even if the drain
+            // has uploaded and removed the entry meanwhile.
+            long change = -1;
+            synchronized (lock) {
+                if (!Files.exists(description)) {
+                    change = place(instance.file(), file, tmp, description);
+                }
+            }
+            placed = change >= 0;
+            if (change < 0) {
+                // a resend replaces an entry that may have been answered already: the
+                // replacement must be whole on disk before it takes the old one's place
+                forceBoth(data, entry);
                 synchronized (lock) {
-                    if (!Files.exists(description)) {
-                        change = place(instance.file(), file, tmp, description);
-                    }
+                    change = place(instance.file(), file, tmp, description);
                 }
-                if (change < 0) {
-                    // a resend replaces an entry that may have been answered already: the
-                    // replacement must be whole on disk before it takes the old one's place
-                    forceBoth(data, entry);
-                    synchronized (lock) {
-                        change = place(instance.file(), file, tmp, description);
-                    }
-                    if (whilePlaced != null) {
-                        whilePlaced.run();
-                    }
-                    forceDirectory(change);
-                    return spooled;
-                }
-                // A new entry: renamed first, then file, description and directory forced at once,
-                // so one journal commit can carry them all instead of two in a row. A crash before
-                // they are done can leave an entry whose file is incomplete; it was never answered
-                // (the answer waits for all three), and pending() drops it after a restart.
+                placed = true;
                 if (whilePlaced != null) {
                     whilePlaced.run();
                 }
-                Future<?> forced = syncs.submit(() -> {
-                    forceBoth(data, entry);
-                    return null;
-                });
                 forceDirectory(change);
-                await(forced);
+                return spooled;
             }
+            // A new entry: renamed first, then file, description and directory forced at once,
+            // so one journal commit can carry them all instead of two in a row. A crash before
+            // they are done can leave an entry whose file is incomplete; it was never answered
+            // (the answer waits for all three), and pending() drops it after a restart.
+            if (whilePlaced != null) {
+                whilePlaced.run();
+            }
+            Future<?> forced = syncs.submit(() -> {
+                forceBoth(data, entry);
+                return null;
+            });
+            forceDirectory(change);
+            await(forced);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (!placed) {
+                Files.deleteIfExists(tmp);
+            }
         }
         return spooled;
+    }
+
+    /**
+     * Makes a claimed slot, with the instance received into it, an entry: header written, then data
+     * and header forced with one sync (no metadata changes inside the preallocated size). A resend
+     * of an instance still spooled is an entry of its own with a later sequence number, drained
+     * after the one it replaces. The drain sees the entry only once it is forced.
+     */
+    private ReceivedInstance keepInSlot(SpoolSlots.Slot slot, ReceivedInstance instance, String objectKey,
+            Runnable whilePlaced) throws IOException {
+        long entrySequence = nextSequence();
+        slots.writeHeader(slot, entrySequence, JSON.writeValueAsBytes(new Entry(instance, objectKey, entrySequence)));
+        if (whilePlaced != null) {
+            whilePlaced.run();
+        }
+        slot.channel.force(false);
+        synchronized (slot) {
+            slot.state.set(SpoolSlots.State.KEPT);
+        }
+        kept.put(slot.index, new KeptSlot(slot, entrySequence, instance));
+        return instance;
     }
 
     /** Moves file and description into place (caller holds the lock); returns the directory change. */
@@ -168,20 +382,25 @@ public final class DicomSpool {
         await(dataForced);
     }
 
-    /** Spooled instances, oldest first, at most a batch. */
+    /**
+     * Spooled instances, oldest first (by sequence number; entries of older versions by time), at
+     * most a batch. An instance kept in a slot is copied into a file of its own for the upload.
+     */
     public List<ReceivedInstance> pending() throws IOException {
         List<Path> descriptions = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(pendingDir, "*.json")) {
             entries.forEach(descriptions::add);
         }
-        descriptions.sort((a, b) -> {
+        Map<Path, Long> modified = new HashMap<>();
+        for (Path description : descriptions) {
             try {
-                return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b));
-            } catch (IOException e) {
-                return 0;
+                modified.put(description, Files.getLastModifiedTime(description).to(TimeUnit.MICROSECONDS));
+            } catch (IOException gone) {
+                modified.put(description, Long.MAX_VALUE);
             }
-        });
-        List<ReceivedInstance> instances = new ArrayList<>();
+        }
+        descriptions.sort(Comparator.comparing(modified::get));
+        List<Map.Entry<Long, ReceivedInstance>> candidates = new ArrayList<>();
         for (Path description : descriptions.subList(0, Math.min(DRAIN_BATCH, descriptions.size()))) {
             Optional<Entry> entry = fromEarlierRun(description) ? recovered(description)
                     : Optional.of(JSON.readValue(description.toFile(), Entry.class));
@@ -189,11 +408,32 @@ public final class DicomSpool {
                 continue;
             }
             if (Files.exists(entry.get().instance().file())) {
-                instances.add(entry.get().instance());
+                long order = entry.get().sequence() > 0 ? entry.get().sequence() : modified.get(description);
+                candidates.add(Map.entry(order, entry.get().instance()));
             } else {
                 LOG.error("DICOM spool entry {} has no file; removed", description.getFileName());
                 Files.deleteIfExists(description);
             }
+        }
+        List<KeptSlot> inSlots = new ArrayList<>(kept.values());
+        inSlots.sort(Comparator.comparingLong(KeptSlot::sequence));
+        for (KeptSlot entry : inSlots.subList(0, Math.min(DRAIN_BATCH, inSlots.size()))) {
+            candidates.add(Map.entry(entry.sequence(), entry.instance()));
+        }
+        candidates.sort(Map.Entry.comparingByKey());
+        List<ReceivedInstance> instances = new ArrayList<>();
+        for (Map.Entry<Long, ReceivedInstance> candidate : candidates.subList(0,
+                Math.min(DRAIN_BATCH, candidates.size()))) {
+            ReceivedInstance instance = candidate.getValue();
+            SpoolSlots.Slot slot = slots == null ? null : slots.slotOf(instance.file());
+            if (slot != null) {
+                Path copy = drainDir.resolve(slot.index + "-" + candidate.getKey() + ".dcm");
+                if (!Files.exists(copy)) {
+                    slots.copyOut(slot, instance.size(), copy);
+                }
+                instance = withFile(instance, copy);
+            }
+            instances.add(instance);
         }
         return instances;
     }
@@ -240,12 +480,15 @@ public final class DicomSpool {
 
     public int size() throws IOException {
         try (var files = Files.list(pendingDir)) {
-            return (int) files.filter(p -> p.toString().endsWith(".json")).count();
+            return (int) files.filter(p -> p.toString().endsWith(".json")).count() + kept.size();
         }
     }
 
     /** True when instances wait in the spool. */
     public boolean hasPending() throws IOException {
+        if (!kept.isEmpty()) {
+            return true;
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(pendingDir, "*.json")) {
             return entries.iterator().hasNext();
         }
@@ -258,6 +501,10 @@ public final class DicomSpool {
     public void remove(Exchange exchange) throws IOException {
         ReceivedInstance instance = exchange.getMessage().getHeader(DicomInstanceStore.INSTANCE_HEADER,
                 ReceivedInstance.class);
+        if (instance.file().getParent().equals(drainDir)) {
+            removeFromSlot(instance.file());
+            return;
+        }
         Path description = pendingDir.resolve(instance.sopInstanceUid() + ".json");
         long change;
         synchronized (lock) {
@@ -270,6 +517,38 @@ public final class DicomSpool {
             change = directoryChanges.incrementAndGet();
         }
         forceDirectory(change);
+    }
+
+    /**
+     * Frees the slot of a drained copy ({@code <index>-<sequence>.dcm}) unless a newer entry took
+     * it meanwhile: cleared and forced before it is handed out again.
+     */
+    private void removeFromSlot(Path copy) throws IOException {
+        String name = copy.getFileName().toString();
+        int dash = name.indexOf('-');
+        int index = Integer.parseInt(name.substring(0, dash));
+        long entrySequence = Long.parseLong(name.substring(dash + 1, name.length() - ".dcm".length()));
+        KeptSlot entry = kept.get(index);
+        if (entry != null && entry.sequence() == entrySequence && kept.remove(index, entry)) {
+            slots.clear(entry.slot(), true);
+            slots.release(entry.slot());
+        }
+        Files.deleteIfExists(copy);
+    }
+
+    private static String sha256Of(FileChannel channel, long from, long size) throws IOException {
+        java.security.MessageDigest digest = Sha256.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocate(65536);
+        for (long at = from; at < from + size; ) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), from + size - at));
+            int n = channel.read(buffer, at);
+            if (n <= 0) {
+                break;
+            }
+            digest.update(buffer.array(), 0, n);
+            at += n;
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     private static String sha256Of(Path file) throws IOException {
@@ -299,7 +578,7 @@ public final class DicomSpool {
                 return;
             }
             long covered = directoryChanges.get();
-            forceDirectory(pendingDir);
+            forceDirectory();
             directorySynced = covered;
         }
     }
@@ -318,9 +597,12 @@ public final class DicomSpool {
         }
     }
 
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+    private void forceDirectory() {
+        if (directory == null) {
+            return;
+        }
+        try {
+            directory.force(true);
         } catch (IOException e) {
             // some file systems cannot sync a directory; the renames are still ordered after the data
         }

@@ -15,6 +15,9 @@ import java.util.concurrent.Future;
  * only its tail left to write when that final force comes, instead of the whole instance: for a
  * 50 MB instance the disk works while the network delivers, not after. These forces add nothing
  * to durability (the spool's own force decides that) and a failed one is left to it.
+ *
+ * <p>Closing the stream leaves the channel open: its owner hands it on to the spool, whose final
+ * force then needs no second open of the file.
  */
 final class EarlyWriteback extends OutputStream {
 
@@ -55,7 +58,15 @@ final class EarlyWriteback extends OutputStream {
         }
     }
 
-    /** Waits for a background force still running (its I/O would delay the final one anyway), then closes. */
+    /** Bytes written so far. */
+    long written() {
+        return written;
+    }
+
+    /**
+     * Waits for a background force still running (its I/O would delay the final one anyway); the
+     * channel stays open for its owner.
+     */
     @Override
     public void close() throws IOException {
         try {
@@ -66,8 +77,6 @@ final class EarlyWriteback extends OutputStream {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             // an early force failing is not this stream's failure: the final force reports it
-        } finally {
-            channel.close();
         }
     }
 }

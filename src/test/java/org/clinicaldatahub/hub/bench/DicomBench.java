@@ -40,7 +40,7 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  *   <caption>Properties</caption>
  *   <tr><th>property</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>bench.small</td><td>200</td><td>small instances per round</td></tr>
- *   <tr><td>bench.large</td><td>10</td><td>large instances per round</td></tr>
+ *   <tr><td>bench.large</td><td>10</td><td>large instances per round (0: none)</td></tr>
  *   <tr><td>bench.rounds</td><td>3</td><td>rounds per target and size (the first also warms up)</td></tr>
  *   <tr><td>bench.dicomPort</td><td>0</td><td>DICOM port of a running hub (AE HUB, calling AE STORESCU
  *       allowed); 0 starts a hub as a child JVM on the test profile with the embedded S3 server</td></tr>
@@ -53,6 +53,8 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  *       spaces (e.g. {@code --hub.deid.dicom.enabled=false} for the DICOM channel without its research copy)</td></tr>
  *   <tr><td>bench.jvm</td><td></td><td>further JVM options for that child hub, separated by spaces (e.g. a flight
  *       recording)</td></tr>
+ *   <tr><td>bench.idleWait</td><td>300</td><td>seconds to wait at most, after the spool is empty, for the hub to
+ *       go idle before the next round (its research copies and audit shipping done)</td></tr>
  *   <tr><td>bench.dir</td><td>/tmp/hub-dicom-bench</td><td>files, storescp's output and the child hub's data
  *       (deleted at the end)</td></tr>
  * </table>
@@ -72,6 +74,7 @@ public final class DicomBench {
     private final List<String> hubArgs;
     private final List<String> jvm;
     private final Path dir;
+    private final Duration idleWait;
     private final PrintStream out;
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
 
@@ -86,6 +89,7 @@ public final class DicomBench {
         this.hubArgs = words(config.getOrDefault("hubArgs", ""));
         this.jvm = words(config.getOrDefault("jvm", ""));
         this.dir = Path.of(config.getOrDefault("dir", "/tmp/hub-dicom-bench"));
+        this.idleWait = Duration.ofSeconds(Long.parseLong(config.getOrDefault("idleWait", "300")));
         this.out = out;
     }
 
@@ -186,6 +190,9 @@ public final class DicomBench {
             List<Round> results = new ArrayList<>();
             for (String size : List.of("small", "large")) {
                 int count = size.equals("small") ? small : large;
+                if (count == 0) {
+                    continue;
+                }
                 int frames = size.equals("small") ? 1 : 100;
                 String sopClass = size.equals("small") ? CT : SyntheticMultiFrame.SOP_CLASS;
                 for (int round = 1; round <= rounds; round++) {
@@ -261,7 +268,7 @@ public final class DicomBench {
                 Thread.sleep(50);
             }
             drained = Duration.ofNanos(System.nanoTime() - end);
-            Duration settled = awaitIdle(receiver);
+            Duration settled = awaitIdle(receiver, idleWait);
             cpu2 = cpuNanos(receiver);
             out.println("    hub CPU ms/instance by thread, until acknowledged:" + threadCpu(threads0, threads1, count));
             out.printf(Locale.ROOT, "    ... and until idle again (+%.1f s after the spool was empty; research copies, audit"
@@ -272,13 +279,13 @@ public final class DicomBench {
     }
 
     /**
-     * Waits until the hub uses less than 5% of a core over a second (at most 5 minutes): the
+     * Waits until the hub uses less than 5% of a core over a second (at most {@code wait}): the
      * research copies of the round (consumers of hub.dicom.stored) and audit shipping run on after
      * the spool is empty, and must not run into the next round.
      */
-    private static Duration awaitIdle(ProcessHandle hub) throws IOException, InterruptedException {
+    private static Duration awaitIdle(ProcessHandle hub, Duration wait) throws IOException, InterruptedException {
         long start = System.nanoTime();
-        long deadline = start + Duration.ofMinutes(5).toNanos();
+        long deadline = start + wait.toNanos();
         long before = cpuNanos(hub);
         while (System.nanoTime() < deadline) {
             Thread.sleep(1000);
@@ -291,12 +298,34 @@ public final class DicomBench {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /**
+     * Instances in the hub's spool: descriptions in {@code pending}, and slots beside it whose
+     * header starts with the magic of a kept one (read here, not through the hub's classes, so the
+     * bench also measures builds from before the slots).
+     */
     private static long spooled(Path pending) throws IOException {
-        if (!Files.isDirectory(pending)) {
-            return 0;
+        long count = 0;
+        for (Path dir : List.of(pending, pending.resolveSibling("slots"))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    String name = file.getFileName().toString();
+                    if (name.endsWith(".json") || name.endsWith(".slot") && keptSlot(file)) {
+                        count++;
+                    }
+                }
+            }
         }
-        try (var files = Files.list(pending)) {
-            return files.filter(p -> p.toString().endsWith(".json")).count();
+        return count;
+    }
+
+    private static boolean keptSlot(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(8), "HUBSLOT1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException gone) {
+            return false;
         }
     }
 
@@ -384,6 +413,9 @@ public final class DicomBench {
         out.println("best round per target and size (wall time of one storescu association; hub: acknowledge-after "
                 + acknowledgeAfter + "):");
         for (String size : List.of("small", "large")) {
+            if (results.stream().noneMatch(r -> r.size().equals(size))) {
+                continue;
+            }
             Round scp = best(results, "storescp", size);
             Round hub = best(results, "hub", size);
             out.printf(Locale.ROOT, "%-5s storescp %8.1f inst/s %7.1f MB/s cpu %6.1f ms/inst | hub %8.1f inst/s %7.1f MB/s"

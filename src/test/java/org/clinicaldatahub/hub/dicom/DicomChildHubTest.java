@@ -212,13 +212,9 @@ class DicomChildHubTest {
                 .contents().stream().filter(o -> !o.key().endsWith(".3.1000.dcm")).toList();
     }
 
+    /** Instances in the spool of {@code pending}'s spool directory: its files and its kept slots. */
     static long spooled(Path pending) throws Exception {
-        if (!Files.isDirectory(pending)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(pending)) {
-            return files.filter(p -> p.toString().endsWith(".json")).count();
-        }
+        return DicomSpool.countOnDisk(pending.getParent());
     }
 
     private static FileMetaInformation meta(Path file) throws Exception {

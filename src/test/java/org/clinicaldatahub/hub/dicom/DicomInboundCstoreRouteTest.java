@@ -356,13 +356,10 @@ class DicomInboundCstoreRouteTest {
     }
 
     private void awaitSpoolDrained() throws Exception {
-        Path pending = dicom.getSpoolDir().resolve("pending");
         long deadline = System.currentTimeMillis() + 60000;
-        while (Files.isDirectory(pending) && System.currentTimeMillis() < deadline) {
-            try (var spooled = Files.list(pending)) {
-                if (spooled.noneMatch(p -> p.toString().endsWith(".json"))) {
-                    return;
-                }
+        while (System.currentTimeMillis() < deadline) {
+            if (DicomSpool.countOnDisk(dicom.getSpoolDir()) == 0) {
+                return;
             }
             Thread.sleep(200);
         }

@@ -64,10 +64,13 @@ class EarlyWritebackTest {
         Path file = dir.resolve("large.dcm");
         CountingInline forcer = new CountingInline();
 
-        try (OutputStream out = new EarlyWriteback(open(file), 1000, forcer)) {
-            for (int off = 0; off < bytes.length; off += 500) {
-                out.write(bytes, off, 500);
+        try (FileChannel channel = open(file)) {
+            try (OutputStream out = new EarlyWriteback(channel, 1000, forcer)) {
+                for (int off = 0; off < bytes.length; off += 500) {
+                    out.write(bytes, off, 500);
+                }
             }
+            assertThat(channel.isOpen()).as("left open for the spool's final force").isTrue();
         }
 
         assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
@@ -79,7 +82,7 @@ class EarlyWritebackTest {
         Path file = dir.resolve("small.dcm");
         CountingInline forcer = new CountingInline();
 
-        try (OutputStream out = new EarlyWriteback(open(file), 8L << 20, forcer)) {
+        try (FileChannel channel = open(file); OutputStream out = new EarlyWriteback(channel, 8L << 20, forcer)) {
             out.write(new byte[4096]);
             out.write(1);
         }
