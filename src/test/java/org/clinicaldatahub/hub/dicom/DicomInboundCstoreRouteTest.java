@@ -295,16 +295,8 @@ class DicomInboundCstoreRouteTest {
     void dataSetNotMatchingItsRequestIsRefusedA900AndQuarantined() throws Exception {
         Path file = files.get(1);
         FileMetaInformation sent = meta(file);
-        byte[] dataSet = DicomScpDcmtkTest.dataSet(file, DicomScpDcmtkTest.dataSetOffset(file));
         String claimed = SyntheticCt.instanceUid(run, 92);
-        try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
-                DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())), 16384,
-                10000)) {
-            var status = scu.store(sent.mediaStorageSopClassUid(), claimed, sent.transferSyntaxUid(),
-                    new java.io.ByteArrayInputStream(dataSet), dataSet.length);
-            assertThat(status.code()).isEqualTo(0xA900);
-            scu.release();
-        }
+        assertThat(DicomScpDcmtkTest.storeClaiming(file, sent, claimed, port)).isEqualTo(0xA900);
         assertRejectionAudited("DICOM_SOP_INSTANCE_MISMATCH");
         assertNotStored(claimed);
         assertThat(s3.listObjectsV2(r -> r.bucket("hub-quarantine").prefix("dicom-inbound-cstore/")).contents()

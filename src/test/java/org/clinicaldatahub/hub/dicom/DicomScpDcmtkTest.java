@@ -104,16 +104,8 @@ class DicomScpDcmtkTest {
         List<Path> files = Dcmtk.testInstances(dir.resolve("in"), "7001");
         for (Path file : files) {
             FileMetaInformation sent = readMeta(file);
-            if (file.getFileName().toString().contains("undefined-lengths")) {
-                try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
-                        DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())),
-                        65536, 10000)) {
-                    assertThat(scu.store(file).code()).isZero();
-                    scu.release();
-                }
-            } else {
-                Dcmtk.Result result = Dcmtk.run("storescu", "-v", "-R", Dcmtk.storescuProposal(sent.transferSyntaxUid()),
-                        "-aet", "MODALITY", "-aec", "HUB", "localhost", Integer.toString(port), file.toString());
+            Dcmtk.Result result = sendAsModality(file, sent, port, "-v");
+            if (result != null) {
                 assertThat(result.exitCode()).as(file.getFileName() + ":\n" + result.output()).isZero();
                 assertThat(result.output()).as(file.getFileName().toString())
                         .contains("Received Store Response (Success)");
@@ -165,6 +157,46 @@ class DicomScpDcmtkTest {
             return java.util.Arrays.copyOf(dataSet, dataSet.length + 1);
         }
         return dataSet;
+    }
+
+    /**
+     * Sends a test file to the hub on {@code port} as the modality {@code MODALITY}: with storescu
+     * (its result returned, {@code storescuOptions} added), except the file with undefined
+     * sequence and item lengths, which storescu would re-encode with defined lengths: the hub's
+     * own SCU sends that one byte for byte, asserts success and null is returned.
+     */
+    static Dcmtk.Result sendAsModality(Path file, FileMetaInformation sent, int port, String... storescuOptions)
+            throws Exception {
+        if (file.getFileName().toString().contains("undefined-lengths")) {
+            try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
+                    DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())),
+                    65536, 10000)) {
+                assertThat(scu.store(file).code()).isZero();
+                scu.release();
+            }
+            return null;
+        }
+        List<String> command = new ArrayList<>(List.of("storescu"));
+        command.addAll(List.of(storescuOptions));
+        command.addAll(List.of("-R", Dcmtk.storescuProposal(sent.transferSyntaxUid()), "-aet", "MODALITY", "-aec", "HUB",
+                "localhost", Integer.toString(port), file.toString()));
+        return Dcmtk.run(command);
+    }
+
+    /**
+     * Stores the data set of {@code file} under another SOP Instance UID than its own (a data set
+     * that does not match its request) with the hub's SCU; returns the C-STORE-RSP status code.
+     */
+    static int storeClaiming(Path file, FileMetaInformation sent, String claimedUid, int port) throws Exception {
+        byte[] dataSet = dataSet(file, dataSetOffset(file));
+        try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
+                DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())), 16384,
+                10000)) {
+            int code = scu.store(sent.mediaStorageSopClassUid(), claimedUid, sent.transferSyntaxUid(),
+                    new java.io.ByteArrayInputStream(dataSet), dataSet.length).code();
+            scu.release();
+            return code;
+        }
     }
 
     static byte[] dataSet(Path file, long offset) throws IOException {

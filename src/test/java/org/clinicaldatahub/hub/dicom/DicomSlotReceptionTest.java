@@ -19,7 +19,6 @@ import org.clinicaldatahub.hub.dicom.net.AcceptorPolicy;
 import org.clinicaldatahub.hub.dicom.net.AssociationInfo;
 import org.clinicaldatahub.hub.dicom.net.AssociationMonitor;
 import org.clinicaldatahub.hub.dicom.net.CallerRule;
-import org.clinicaldatahub.hub.dicom.net.DicomScu;
 import org.clinicaldatahub.hub.dicom.net.DicomServer;
 import org.clinicaldatahub.hub.dicom.net.DimseStatus;
 import org.clinicaldatahub.hub.dicom.net.HubImplementation;
@@ -99,16 +98,8 @@ class DicomSlotReceptionTest {
         List<Path> files = Dcmtk.testInstances(dir.resolve("in"), "7101");
         for (Path file : files) {
             FileMetaInformation sent = FileMetaInformation.readFrom(Files.newInputStream(file));
-            if (file.getFileName().toString().contains("undefined-lengths")) {
-                try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
-                        DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())),
-                        65536, 10000)) {
-                    assertThat(scu.store(file).code()).isZero();
-                    scu.release();
-                }
-            } else {
-                Dcmtk.Result result = Dcmtk.run("storescu", "-R", Dcmtk.storescuProposal(sent.transferSyntaxUid()),
-                        "-aet", "MODALITY", "-aec", "HUB", "localhost", Integer.toString(port), file.toString());
+            Dcmtk.Result result = DicomScpDcmtkTest.sendAsModality(file, sent, port);
+            if (result != null) {
                 assertThat(result.exitCode()).as(file.getFileName() + ":\n" + result.output()).isZero();
                 assertThat(result.output()).doesNotContain("Status");
             }
@@ -134,22 +125,15 @@ class DicomSlotReceptionTest {
     void aRefusedDataSetIsQuarantinedFromAFileOfItsOwnAndItsSlotFreed() throws Exception {
         Path file = Dcmtk.testInstances(dir.resolve("in-refused"), "7102").get(0);
         FileMetaInformation sent = FileMetaInformation.readFrom(Files.newInputStream(file));
-        byte[] dataSet = DicomScpDcmtkTest.dataSet(file, DicomScpDcmtkTest.dataSetOffset(file));
         String claimed = SyntheticCt.instanceUid("7102", 92);
-        try (DicomScu scu = DicomScu.connect("localhost", port, "MODALITY", "HUB",
-                DicomScu.proposals(List.of(sent.mediaStorageSopClassUid()), List.of(sent.transferSyntaxUid())), 16384,
-                10000)) {
-            var status = scu.store(sent.mediaStorageSopClassUid(), claimed, sent.transferSyntaxUid(),
-                    new java.io.ByteArrayInputStream(dataSet), dataSet.length);
-            assertThat(status.code()).isEqualTo(0xA900);
-            scu.release();
-        }
+        assertThat(DicomScpDcmtkTest.storeClaiming(file, sent, claimed, port)).isEqualTo(0xA900);
 
         Path kept = refused.get(claimed);
         assertThat(kept.getParent()).isEqualTo(dir.resolve("spool/incoming"));
         byte[] bytes = Files.readAllBytes(kept);
         assertThat(DicomScpDcmtkTest.sha256(java.util.Arrays.copyOfRange(bytes,
-                (int) DicomScpDcmtkTest.dataSetOffset(kept), bytes.length))).isEqualTo(DicomScpDcmtkTest.sha256(dataSet));
+                (int) DicomScpDcmtkTest.dataSetOffset(kept), bytes.length))).isEqualTo(DicomScpDcmtkTest.sha256(
+                DicomScpDcmtkTest.dataSet(file, DicomScpDcmtkTest.dataSetOffset(file))));
         assertThat(spool.hasPending()).isFalse();
         int free = 0;
         for (SpoolSlots.Slot slot = spool.claimSlot(); slot != null; slot = spool.claimSlot()) {
