@@ -9,10 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -537,7 +539,7 @@ public final class DicomSpool implements AutoCloseable {
     }
 
     private static String sha256Of(FileChannel channel, long from, long size) throws IOException {
-        java.security.MessageDigest digest = Sha256.newDigest();
+        MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocate(65536);
         for (long at = from; at < from + size; ) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), from + size - at));
@@ -548,18 +550,13 @@ public final class DicomSpool implements AutoCloseable {
             digest.update(buffer.array(), 0, n);
             at += n;
         }
-        return java.util.HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String sha256Of(Path file) throws IOException {
-        java.security.MessageDigest digest = Sha256.newDigest();
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[65536];
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                digest.update(buffer, 0, n);
-            }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return sha256Of(channel, 0, channel.size());
         }
-        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     static ReceivedInstance withFile(ReceivedInstance i, Path file) {

@@ -6,11 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -52,7 +56,7 @@ final class SpoolSlots implements AutoCloseable {
          * Counts the claims: whoever claimed a slot gives it back by its claim number, so a late
          * give-back never frees a slot that was kept, drained and claimed by another association since.
          */
-        final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicLong claims = new AtomicLong();
 
         Slot(int index, Path file, FileChannel channel) {
             this.index = index;
@@ -68,8 +72,8 @@ final class SpoolSlots implements AutoCloseable {
     private final Path dir;
     private final long capacity;
     private final List<Slot> slots = new ArrayList<>();
-    private final java.util.Map<Path, Slot> byFile = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<Integer, Slot> byIndex = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, Slot> byFile = new ConcurrentHashMap<>();
+    private final Map<Integer, Slot> byIndex = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Slot> free = new ConcurrentLinkedQueue<>();
 
     /**
@@ -139,7 +143,7 @@ final class SpoolSlots implements AutoCloseable {
                 }
                 channel.force(true);
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory();
             Slot slot = new Slot(i, file, open(file));
             add(slot);
