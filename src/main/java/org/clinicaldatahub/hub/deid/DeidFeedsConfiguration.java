@@ -127,7 +127,7 @@ public class DeidFeedsConfiguration {
                     .ref(AuditRef.CHANNEL, channel)
                     .ref(AuditRef.BUCKET, stored.bucket())
                     .ref(AuditRef.OBJECT_KEY, stored.key())
-                    .checksum(Sha256.hex(record.value() == null ? new byte[0] : record.value()));
+                    .checksum(Sha256.hexDigest(record.value() == null ? new byte[0] : record.value()));
             String pseudonym = header(record, HubHeaders.PATIENT_PSEUDONYM);
             if (pseudonym != null) {
                 try {

@@ -82,13 +82,13 @@ public class Deidentifier {
             DeidResult result = deidentify(text, profileName, recordKey);
             DeidProfile profile = profiles.get(profileName);
             byte[] out = result.text().getBytes(charset);
-            in.setHeader(DeidHeaders.SOURCE_SHA256, Sha256.hex(source));
+            in.setHeader(DeidHeaders.SOURCE_SHA256, Sha256.hexDigest(source));
             in.setHeader(DeidHeaders.SOURCE_REF, sourceRef(in));
             in.setHeader(DeidHeaders.PROFILE, profile.name());
             in.setHeader(DeidHeaders.PROFILE_VERSION, profile.version());
             in.setHeader(DeidHeaders.HUB_VERSION, hubVersion);
             in.setHeader(DeidHeaders.CHANGES, result.changes().toString());
-            in.setHeader(HubHeaders.SHA256, Sha256.hex(out));
+            in.setHeader(HubHeaders.SHA256, Sha256.hexDigest(out));
             in.setHeader(HubHeaders.CHARSET, charset.name());
             if (result.patientPseudonym() != null) {
                 in.setHeader(HubHeaders.PATIENT_PSEUDONYM, result.patientPseudonym());

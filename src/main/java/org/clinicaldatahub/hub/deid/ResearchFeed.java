@@ -91,7 +91,7 @@ public class ResearchFeed {
             }
             if (in.getBody() != deidentified) {
                 // codes were added: the checksum names the record as published
-                in.setHeader(HubHeaders.SHA256, Sha256.hex(in.getBody(byte[].class)));
+                in.setHeader(HubHeaders.SHA256, Sha256.hexDigest(in.getBody(byte[].class)));
             }
             audit.recordStep(record, "mapped", routeId, null);
             deidentifier.researchHeaders(record);

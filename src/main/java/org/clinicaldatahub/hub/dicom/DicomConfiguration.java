@@ -1,6 +1,9 @@
 package org.clinicaldatahub.hub.dicom;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.clinicaldatahub.hub.audit.AuditRecorder;
 import org.clinicaldatahub.hub.storage.Quarantine;
@@ -46,6 +49,20 @@ public class DicomConfiguration {
             } catch (IOException e) {
                 return true; // let the drain find out
             }
+        });
+    }
+
+    /**
+     * The threads of the spool drain's parallel uploads ({@code hub.dicom.spool-drain-uploads}),
+     * named so a thread dump shows what they are. Spring shuts the pool down with the context.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService dicomSpoolDrainUploads(DicomProperties properties) {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(properties.getSpoolDrainUploads(), task -> {
+            Thread thread = new Thread(task, "dicom-spool-upload-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         });
     }
 

@@ -43,6 +43,8 @@ public final class DicomInstanceStore {
     private final String dataClass;
     private final String keyLayout;
     private final DicomProperties.AcknowledgeAfter acknowledgeAfter;
+    /** Set by a failed upload of the drain round in progress; its remaining uploads then fail fast. */
+    private volatile boolean drainRoundFailed;
 
     public DicomInstanceStore(TieredStore tieredStore, DicomSpool spool, AuditRecorder auditRecorder,
             DicomProperties properties) {
@@ -109,17 +111,30 @@ public final class DicomInstanceStore {
         }
     }
 
-    /** Uploads a spooled instance (drain route); throws while the store is still unreachable. */
+    /**
+     * Uploads a spooled instance (drain route); throws while the store is still unreachable. Once
+     * one upload of a drain round failed, the others of that round fail at once instead of each
+     * waiting for the store's timeouts; {@link #storeReachable} starts the next round.
+     */
     public void upload(Exchange exchange) throws IOException {
+        if (drainRoundFailed) {
+            throw new IOException("an earlier upload of this spool drain round failed; left in the spool for the next");
+        }
         ReceivedInstance instance = instance(exchange);
-        put(exchange, instance, instance.objectKey(keyLayout));
+        try {
+            put(exchange, instance, instance.objectKey(keyLayout));
+        } catch (IOException | RuntimeException e) {
+            drainRoundFailed = true;
+            throw e;
+        }
     }
 
-    /** True when the object store answers (used by the drain route before it tries). */
+    /** True when the object store answers (the drain route asks before each round). */
     public boolean storeReachable() {
         try {
             tieredStore.storedSha256(dataClass, keyLayout.replace("{study}", "0").replace("{series}", "0")
                     .replace("{instance}", "reachability-probe"));
+            drainRoundFailed = false;
             return true;
         } catch (RuntimeException e) {
             return false;

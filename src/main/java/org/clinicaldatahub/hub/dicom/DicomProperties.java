@@ -53,6 +53,12 @@ public class DicomProperties {
     /** Longest the drain yields to reception per backlog; then it drains alongside it. */
     private Duration spoolDrainMaxDelay = Duration.ofSeconds(30);
     /**
+     * Uploads the spool drain runs at once. An object store across a WAN answers each PUT after a
+     * round trip or more, so one upload at a time would drain far slower than a modality fills the
+     * spool; instances of one SOP Instance UID still go up one after the other, oldest first.
+     */
+    private int spoolDrainUploads = 4;
+    /**
      * When the C-STORE-RSP success goes out: {@code stored} once the instance is in the object
      * store and its event is on Kafka; {@code spooled} once it is forced into the local spool (the
      * drain, woken at once, uploads it and publishes its event afterwards).
@@ -138,6 +144,13 @@ public class DicomProperties {
     public Duration getSpoolDrainQuietPeriod() { return spoolDrainQuietPeriod; }
     public void setSpoolDrainQuietPeriod(Duration spoolDrainQuietPeriod) { this.spoolDrainQuietPeriod = spoolDrainQuietPeriod; }
     public Duration getSpoolDrainMaxDelay() { return spoolDrainMaxDelay; }
+    public int getSpoolDrainUploads() { return spoolDrainUploads; }
+    public void setSpoolDrainUploads(int spoolDrainUploads) {
+        if (spoolDrainUploads < 1) {
+            throw new IllegalArgumentException("hub.dicom.spool-drain-uploads must be at least 1");
+        }
+        this.spoolDrainUploads = spoolDrainUploads;
+    }
     public void setSpoolDrainMaxDelay(Duration spoolDrainMaxDelay) { this.spoolDrainMaxDelay = spoolDrainMaxDelay; }
     public AcknowledgeAfter getAcknowledgeAfter() { return acknowledgeAfter; }
     public void setAcknowledgeAfter(AcknowledgeAfter acknowledgeAfter) { this.acknowledgeAfter = acknowledgeAfter; }

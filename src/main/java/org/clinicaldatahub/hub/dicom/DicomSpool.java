@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -386,7 +387,8 @@ public final class DicomSpool implements AutoCloseable {
 
     /**
      * Spooled instances, oldest first (by sequence number; entries of older versions by time), at
-     * most a batch. An instance kept in a slot is copied into a file of its own for the upload.
+     * most a batch, each SOP Instance UID at most once. An instance kept in a slot is copied into
+     * a file of its own for the upload.
      */
     public List<ReceivedInstance> pending() throws IOException {
         List<Path> descriptions = new ArrayList<>();
@@ -424,9 +426,14 @@ public final class DicomSpool implements AutoCloseable {
         }
         candidates.sort(Map.Entry.comparingByKey());
         List<ReceivedInstance> instances = new ArrayList<>();
-        for (Map.Entry<Long, ReceivedInstance> candidate : candidates.subList(0,
-                Math.min(DRAIN_BATCH, candidates.size()))) {
+        Set<String> inBatch = new HashSet<>();
+        for (Map.Entry<Long, ReceivedInstance> candidate : candidates) {
             ReceivedInstance instance = candidate.getValue();
+            // the drain uploads a batch in parallel: a newer copy of an instance waits for the
+            // next batch, so it can never be overwritten by the older one finishing later
+            if (instances.size() == DRAIN_BATCH || !inBatch.add(instance.sopInstanceUid())) {
+                continue;
+            }
             SpoolSlots.Slot slot = slots == null ? null : slots.slotOf(instance.file());
             if (slot != null) {
                 Path copy = drainDir.resolve(slot.index + "-" + candidate.getKey() + ".dcm");

@@ -50,7 +50,7 @@ public class FhirArchiveConfiguration {
                     .ref(AuditRef.CHANNEL, "fhir")
                     .ref(AuditRef.BUCKET, stored.bucket())
                     .ref(AuditRef.OBJECT_KEY, stored.key())
-                    .checksum(Sha256.hex(record.value() == null ? new byte[0] : record.value()));
+                    .checksum(Sha256.hexDigest(record.value() == null ? new byte[0] : record.value()));
             String actor = header(record, org.clinicaldatahub.hub.HubHeaders.ACTOR);
             if (actor != null && !actor.isBlank()) {
                 try {

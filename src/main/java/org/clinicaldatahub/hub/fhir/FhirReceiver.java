@@ -70,7 +70,7 @@ public class FhirReceiver {
         }
         exchange.setProperty(FhirHeaders.RECEIVED_BYTES, body);
         in.setBody(body);
-        in.setHeader(HubHeaders.SHA256, Sha256.hex(body));
+        in.setHeader(HubHeaders.SHA256, Sha256.hexDigest(body));
 
         FhirFormat format = FhirFormat.ofContentType(in.getHeader(FhirHeaders.CONTENT_TYPE, String.class))
                 .orElseThrow(() -> new FhirRejection("FHIR_UNSUPPORTED_MEDIA_TYPE", 415, "not-supported",

@@ -48,7 +48,7 @@ public class Hl7ArchiveConfiguration {
                     .ref(AuditRef.CHANNEL, "hl7")
                     .ref(AuditRef.BUCKET, stored.bucket())
                     .ref(AuditRef.OBJECT_KEY, stored.key())
-                    .checksum(Sha256.hex(record.value() == null ? new byte[0] : record.value()));
+                    .checksum(Sha256.hexDigest(record.value() == null ? new byte[0] : record.value()));
             String controlId = header(record, HubHeaders.CONTROL_ID);
             if (controlId != null) {
                 event.ref(AuditRef.CONTROL_ID, controlId);

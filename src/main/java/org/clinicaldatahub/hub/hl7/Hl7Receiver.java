@@ -50,7 +50,7 @@ public class Hl7Receiver {
         Message in = exchange.getMessage();
         in.setHeader(HubHeaders.CHANNEL, exchange.getFromRouteId());
         byte[] bytes = unwrap(in);
-        in.setHeader(HubHeaders.SHA256, Sha256.hex(bytes));
+        in.setHeader(HubHeaders.SHA256, Sha256.hexDigest(bytes));
 
         MshHeader msh = MshHeader.read(bytes).orElseThrow(() -> new Hl7Rejection("HL7_NO_MSH", AckCode.AR, "100",
                 "Message does not start with a valid MSH segment"));

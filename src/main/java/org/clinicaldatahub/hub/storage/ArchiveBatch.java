@@ -105,7 +105,7 @@ final class ArchiveBatch {
         }
         line.put("headers", headers);
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        line.put("sha256", Sha256.hex(value));
+        line.put("sha256", Sha256.hexDigest(value));
         String charset = headers.get(HubHeaders.CHARSET);
         if (charset != null && Charset.isSupported(charset)) {
             line.put("charset", charset);

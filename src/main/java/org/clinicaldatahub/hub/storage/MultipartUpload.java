@@ -242,7 +242,7 @@ public final class MultipartUpload {
 
     /** Keys can hold sample names (file names of a run): logs get a digest of the key instead. */
     private static String keyReference(String key) {
-        return "key-sha256:" + Sha256.hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return "key-sha256:" + Sha256.hexDigest(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     }
 
     static void verify(String algorithm, String expected, String actual, Path file) throws ChecksumMismatchException {

@@ -22,7 +22,8 @@ public final class Sha256 {
         return newDigest().digest(bytes);
     }
 
-    public static String hex(byte[] bytes) {
+    /** The SHA-256 of {@code bytes}, as 64 lower-case hex digits (it hashes; it does not just hex-encode). */
+    public static String hexDigest(byte[] bytes) {
         return HexFormat.of().formatHex(digest(bytes));
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.clinicaldatahub.hub.dicom.support.ChildHub;
 import org.clinicaldatahub.hub.dicom.support.Dcmtk;
 import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
+import org.clinicaldatahub.hub.support.TcpProxy;
 
 /**
  * C-STORE benchmark on loopback, side by side in one run with the same files: DCMTK
@@ -55,6 +56,9 @@ import org.clinicaldatahub.hub.dicom.support.SyntheticMultiFrame;
  *       recording)</td></tr>
  *   <tr><td>bench.idleWait</td><td>300</td><td>seconds to wait at most, after the spool is empty, for the hub to
  *       go idle before the next round (its research copies and audit shipping done)</td></tr>
+ *   <tr><td>bench.s3Delay</td><td>0</td><td>milliseconds each way between that child hub and its S3 server (a
+ *       forwarder that delays every byte, as a WAN would; bandwidth stays loopback's): the spool drain's rate into a
+ *       distant object store, e.g. against {@code --hub.dicom.spool-drain-uploads=1}</td></tr>
  *   <tr><td>bench.dir</td><td>/tmp/hub-dicom-bench</td><td>files, storescp's output and the child hub's data
  *       (deleted at the end)</td></tr>
  * </table>
@@ -75,6 +79,7 @@ public final class DicomBench {
     private final List<String> jvm;
     private final Path dir;
     private final Duration idleWait;
+    private final Duration s3Delay;
     private final PrintStream out;
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L);
 
@@ -90,6 +95,7 @@ public final class DicomBench {
         this.jvm = words(config.getOrDefault("jvm", ""));
         this.dir = Path.of(config.getOrDefault("dir", "/tmp/hub-dicom-bench"));
         this.idleWait = Duration.ofSeconds(Long.parseLong(config.getOrDefault("idleWait", "300")));
+        this.s3Delay = Duration.ofMillis(Long.parseLong(config.getOrDefault("s3Delay", "0")));
         this.out = out;
     }
 
@@ -154,6 +160,7 @@ public final class DicomBench {
         ChildHub.deleteRecursively(dir);
         Files.createDirectories(dir);
         ChildHub hub = null;
+        TcpProxy wan = null;
         Process storescp = null;
         try {
             int port = hubPort;
@@ -170,7 +177,14 @@ public final class DicomBench {
                 args.addAll(hubArgs);
                 out.println("starting a hub (child JVM, -Xmx" + heap + ", embedded Kafka and S3, " + args + " "
                         + jvm + ") ...");
-                hub = ChildHub.start(dir.resolve("hub"), heap, jvm, hubPorts, s3Port, "http://127.0.0.1:" + s3Port,
+                int storagePort = s3Port;
+                if (!s3Delay.isZero()) {
+                    wan = new TcpProxy(s3Port, s3Delay);
+                    storagePort = wan.port();
+                    out.println("the hub reaches its S3 server through a forwarder adding " + s3Delay.toMillis()
+                            + " ms each way");
+                }
+                hub = ChildHub.start(dir.resolve("hub"), heap, jvm, hubPorts, s3Port, "http://127.0.0.1:" + storagePort,
                         args.toArray(String[]::new));
                 port = hub.dicomPort;
             }
@@ -222,6 +236,9 @@ public final class DicomBench {
             }
             if (hub != null) {
                 hub.close();
+            }
+            if (wan != null) {
+                wan.close();
             }
             ChildHub.deleteRecursively(dir);
         }

@@ -127,9 +127,9 @@ class DicomInboundCstoreRouteTest {
             try (InputStream in = s3.getObject(r -> r.bucket("hub-clinical").key(key(sent.mediaStorageSopInstanceUid())))) {
                 Files.copy(in, stored);
             }
-            assertThat(Sha256.hex(DicomScpDcmtkTest.dataSet(stored, DicomScpDcmtkTest.dataSetOffset(stored))))
+            assertThat(Sha256.hexDigest(DicomScpDcmtkTest.dataSet(stored, DicomScpDcmtkTest.dataSetOffset(stored))))
                     .as("data set of %s in S3", file.getFileName())
-                    .isEqualTo(Sha256.hex(DicomScpDcmtkTest.onTheWire(file, sent.transferSyntaxUid())));
+                    .isEqualTo(Sha256.hexDigest(DicomScpDcmtkTest.onTheWire(file, sent.transferSyntaxUid())));
             FileMetaInformation storedMeta = meta(stored);
             assertThat(storedMeta.transferSyntaxUid()).isEqualTo(sent.transferSyntaxUid());
             assertThat(storedMeta.mediaStorageSopInstanceUid()).isEqualTo(sent.mediaStorageSopInstanceUid());

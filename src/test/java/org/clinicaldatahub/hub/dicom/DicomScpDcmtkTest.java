@@ -128,7 +128,7 @@ class DicomScpDcmtkTest {
     }
 
     static String sha256(byte[] bytes) {
-        return org.clinicaldatahub.hub.storage.Sha256.hex(bytes);
+        return org.clinicaldatahub.hub.storage.Sha256.hexDigest(bytes);
     }
 
     private static FileMetaInformation readMeta(Path file) throws IOException {

@@ -47,7 +47,7 @@ public final class DicomSpoolBench {
         ChildHub.deleteRecursively(dir);
         byte[] bytes = new byte[size];
         new Random(5).nextBytes(bytes);
-        String sha = Sha256.hex(bytes);
+        String sha = Sha256.hexDigest(bytes);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[][] wall = new long[2][instances];
         long[][] cpu = new long[2][instances];

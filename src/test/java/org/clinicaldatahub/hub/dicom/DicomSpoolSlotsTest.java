@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * slot is kept with one sync and drained from a copy of its own; a drained slot is free again and
  * does not come back after a restart; after a restart (the crash case: new spool on the same
  * directory) a whole kept slot is drained, and slots a crash left torn or never kept are freed
- * instead of uploaded; a resend is drained after what it replaces, across slots and files.
+ * instead of uploaded; a resend is drained after what it replaces, across slots and files, in the
+ * next batch (the drain uploads a batch in parallel).
  */
 class DicomSpoolSlotsTest {
 
@@ -116,9 +117,15 @@ class DicomSpoolSlotsTest {
             Files.writeString(file, "second");
             spool.keep(instance(file, "1.2.3.7", "second"), "key");
 
-            List<ReceivedInstance> pending = spool.pending();
+            spool.keep(instance(Files.writeString(dir.resolve("incoming/other.dcm"), "other"), "1.2.3.8", "other"),
+                    "other-key");
 
-            assertThat(pending).extracting(i -> Files.readString(i.file())).containsExactly("first", "second");
+            // the drain uploads a batch in parallel: the resend waits for the batch after its original
+            List<ReceivedInstance> first = spool.pending();
+            assertThat(first).extracting(i -> Files.readString(i.file())).containsExactly("first", "other");
+            first.forEach(i -> removeUnchecked(spool, i));
+            List<ReceivedInstance> second = spool.pending();
+            assertThat(second).extracting(i -> Files.readString(i.file())).containsExactly("second");
         }
     }
 
@@ -177,8 +184,16 @@ class DicomSpoolSlotsTest {
 
     private static ReceivedInstance instance(Path file, String sopInstanceUid, String content) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        return new ReceivedInstance(file, bytes.length, Sha256.hex(bytes), 0, "1.2.840.10008.5.1.4.1.1.2",
+        return new ReceivedInstance(file, bytes.length, Sha256.hexDigest(bytes), 0, "1.2.840.10008.5.1.4.1.1.2",
                 sopInstanceUid, "1.2.3", "1.2.3.0", "CT", "1.2.840.10008.1.2.1", "STORESCU", "127.0.0.1", "a1", null);
+    }
+
+    private static void removeUnchecked(DicomSpool spool, ReceivedInstance instance) {
+        try {
+            remove(spool, instance);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void remove(DicomSpool spool, ReceivedInstance instance) throws Exception {

@@ -125,7 +125,7 @@ class DicomSpoolTest {
 
     private ReceivedInstance receivedWithDigest(String sopInstanceUid, String content) throws Exception {
         ReceivedInstance r = received(sopInstanceUid, content);
-        return new ReceivedInstance(r.file(), r.size(), Sha256.hex(content.getBytes(StandardCharsets.UTF_8)),
+        return new ReceivedInstance(r.file(), r.size(), Sha256.hexDigest(content.getBytes(StandardCharsets.UTF_8)),
                 r.dataSetOffset(), r.sopClassUid(), r.sopInstanceUid(), r.studyInstanceUid(), r.seriesInstanceUid(),
                 r.modality(), r.transferSyntaxUid(), r.callingAeTitle(), r.remoteAddress(), r.associationId(),
                 r.patientPseudonym());

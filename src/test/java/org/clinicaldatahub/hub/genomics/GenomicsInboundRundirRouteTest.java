@@ -428,7 +428,7 @@ class GenomicsInboundRundirRouteTest {
     }
 
     private static String sha256(byte[] bytes) {
-        return Sha256.hex(bytes);
+        return Sha256.hexDigest(bytes);
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

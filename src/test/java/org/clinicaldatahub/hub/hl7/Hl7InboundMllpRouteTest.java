@@ -391,7 +391,7 @@ class Hl7InboundMllpRouteTest {
             for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix("hl7/")).contents()) {
                 ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(object.key()));
                 assertThat(bytes.response().metadata().get("sha256")).as("sha256 metadata of %s", object.key())
-                        .isEqualTo(Sha256.hex(bytes.asByteArray()));
+                        .isEqualTo(Sha256.hexDigest(bytes.asByteArray()));
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(
                         new GZIPInputStream(new ByteArrayInputStream(bytes.asByteArray())), StandardCharsets.UTF_8))) {
                     String line;
@@ -404,7 +404,7 @@ class Hl7InboundMllpRouteTest {
                         }
                         byte[] archived = json.get("text").asText().getBytes(Charset.forName(json.get("charset").asText()));
                         assertThat(archived).as("archived bytes of %s", controlId).isEqualTo(message.bytes());
-                        assertThat(json.get("sha256").asText()).isEqualTo(Sha256.hex(message.bytes()));
+                        assertThat(json.get("sha256").asText()).isEqualTo(Sha256.hexDigest(message.bytes()));
                         copies.merge(controlId, 1, Integer::sum);
                     }
                 }

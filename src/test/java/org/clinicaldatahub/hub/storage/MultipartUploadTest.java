@@ -58,7 +58,7 @@ class MultipartUploadTest {
                 MultipartUpload.Options.partSize(PART).withConcurrency(3));
 
         assertThat(result.parts()).isEqualTo(8);
-        assertThat(result.sha256Hex()).isEqualTo(Sha256.hex(Files.readAllBytes(file)));
+        assertThat(result.sha256Hex()).isEqualTo(Sha256.hexDigest(Files.readAllBytes(file)));
         assertThat(store.maxInFlight.get()).as("parts on the wire at once").isBetween(2, 3);
         assertThat(store.created.checksumAlgorithm()).isEqualTo(ChecksumAlgorithm.CRC32_C);
         List<CompletedPart> parts = store.completed.multipartUpload().parts();

@@ -217,8 +217,8 @@ class StoragePolicyReconcileTest {
         String key = "dicom/unless-stored/" + System.nanoTime() + ".dcm";
         Path v1 = Files.write(dir.resolve("v1"), "first bytes".getBytes(StandardCharsets.UTF_8));
         Path v2 = Files.write(dir.resolve("v2"), "other bytes".getBytes(StandardCharsets.UTF_8));
-        String sha1 = Sha256.hex(Files.readAllBytes(v1));
-        String sha2 = Sha256.hex(Files.readAllBytes(v2));
+        String sha1 = Sha256.hexDigest(Files.readAllBytes(v1));
+        String sha2 = Sha256.hexDigest(Files.readAllBytes(v2));
 
         TieredStore.KeyedPut first = store.putFileAtKeyUnlessStored("clinical-hot", key, "policy-test", v1, sha1, Map.of());
         assertThat(first.alreadyStored()).isFalse();
