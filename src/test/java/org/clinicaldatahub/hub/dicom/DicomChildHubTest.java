@@ -72,7 +72,7 @@ class DicomChildHubTest {
         assumeThat(Dcmtk.available()).as("DCMTK (apt-get install dcmtk) is required").isTrue();
         ChildHub.deleteRecursively(data);
         int s3Port = ChildHub.freePort();
-        network = new TcpProxy(s3Port);
+        network = new TcpProxy(s3Port, storeDelay());
         hub = ChildHub.start(data, "256m", s3Port, "http://127.0.0.1:" + network.port(),
                 "--hub.dicom.spool-drain-interval=500ms", "--hub.dicom.acknowledge-after=" + acknowledgeAfter());
         s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(AnonymousCredentialsProvider.create())
@@ -103,6 +103,11 @@ class DicomChildHubTest {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         ChildHub.deleteRecursively(data); // a gigabyte in the S3 server's directory
+    }
+
+    /** How far away the object store is: added to the way there and the way back. */
+    Duration storeDelay() {
+        return Duration.ZERO;
     }
 
     /** {@code hub.dicom.acknowledge-after} of the child hub. */

@@ -79,6 +79,9 @@ public final class TcpProxy implements Closeable {
                 try {
                     Socket client = serverSocket.accept();
                     Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    // forwarding splits writes; Nagle against delayed ACKs would stall each tail 40 ms
+                    client.setTcpNoDelay(true);
+                    server.setTcpNoDelay(true);
                     sockets.add(client);
                     sockets.add(server);
                     pump(client, server);
