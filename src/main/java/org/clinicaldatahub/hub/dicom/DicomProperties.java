@@ -144,6 +144,7 @@ public class DicomProperties {
     public Duration getSpoolDrainQuietPeriod() { return spoolDrainQuietPeriod; }
     public void setSpoolDrainQuietPeriod(Duration spoolDrainQuietPeriod) { this.spoolDrainQuietPeriod = spoolDrainQuietPeriod; }
     public Duration getSpoolDrainMaxDelay() { return spoolDrainMaxDelay; }
+    public void setSpoolDrainMaxDelay(Duration spoolDrainMaxDelay) { this.spoolDrainMaxDelay = spoolDrainMaxDelay; }
     public int getSpoolDrainUploads() { return spoolDrainUploads; }
     public void setSpoolDrainUploads(int spoolDrainUploads) {
         if (spoolDrainUploads < 1) {
@@ -151,7 +152,6 @@ public class DicomProperties {
         }
         this.spoolDrainUploads = spoolDrainUploads;
     }
-    public void setSpoolDrainMaxDelay(Duration spoolDrainMaxDelay) { this.spoolDrainMaxDelay = spoolDrainMaxDelay; }
     public AcknowledgeAfter getAcknowledgeAfter() { return acknowledgeAfter; }
     public void setAcknowledgeAfter(AcknowledgeAfter acknowledgeAfter) { this.acknowledgeAfter = acknowledgeAfter; }
     public int getSpoolSlots() { return spoolSlots; }

@@ -428,10 +428,13 @@ public final class DicomSpool implements AutoCloseable {
         List<ReceivedInstance> instances = new ArrayList<>();
         Set<String> inBatch = new HashSet<>();
         for (Map.Entry<Long, ReceivedInstance> candidate : candidates) {
+            if (instances.size() == DRAIN_BATCH) {
+                break;
+            }
             ReceivedInstance instance = candidate.getValue();
             // the drain uploads a batch in parallel: a newer copy of an instance waits for the
             // next batch, so it can never be overwritten by the older one finishing later
-            if (instances.size() == DRAIN_BATCH || !inBatch.add(instance.sopInstanceUid())) {
+            if (!inBatch.add(instance.sopInstanceUid())) {
                 continue;
             }
             SpoolSlots.Slot slot = slots == null ? null : slots.slotOf(instance.file());
