@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.clinicaldatahub.hub.audit.AuditTestSupport.logIn;
 import static org.clinicaldatahub.hub.audit.AuditTestSupport.received;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.List;
 import org.clinicaldatahub.hub.storage.StoragePolicy;
 import org.clinicaldatahub.hub.storage.StorageProperties;
 import org.clinicaldatahub.hub.storage.TieredStore;
+import org.clinicaldatahub.hub.support.S3TestClients;
 import org.clinicaldatahub.hub.support.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +22,6 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -61,12 +57,7 @@ class AuditBucketOutageTest {
         settings.setMaxEvents(500);
 
         try (TcpProxy network = new TcpProxy(s3Port);
-                S3Client viaNetwork = S3Client.builder().region(Region.US_EAST_1)
-                        .credentialsProvider(AnonymousCredentialsProvider.create()).forcePathStyle(true)
-                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(3)))
-                        .endpointOverride(URI.create("http://127.0.0.1:" + network.port())).build();
+                S3Client viaNetwork = S3TestClients.anonymousVia(network.port());
                 AuditLog log = logIn(dir.resolve("audit"), keys).checkpointEvery(100, Duration.ofMillis(100))
                         .open()) {
             StaticListableBeanFactory noBuildInfo = new StaticListableBeanFactory();

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -17,6 +15,7 @@ import org.clinicaldatahub.hub.storage.Sha256;
 import org.clinicaldatahub.hub.storage.StoragePolicy;
 import org.clinicaldatahub.hub.storage.StorageProperties;
 import org.clinicaldatahub.hub.storage.TieredStore;
+import org.clinicaldatahub.hub.support.S3TestClients;
 import org.clinicaldatahub.hub.support.TcpProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +26,7 @@ import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -70,12 +65,7 @@ class DicomSpoolDrainUploadTest {
         ReceivedInstance second = instance("1.2.826.0.1.3680043.2.1143.91." + run + ".2");
         String bucket = policy.dataClass(properties.getDataClass()).bucket();
         try (TcpProxy network = new TcpProxy(s3Port);
-                S3Client viaNetwork = S3Client.builder().region(Region.US_EAST_1)
-                        .credentialsProvider(AnonymousCredentialsProvider.create()).forcePathStyle(true)
-                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(3)))
-                        .endpointOverride(URI.create("http://127.0.0.1:" + network.port())).build();
+                S3Client viaNetwork = S3TestClients.anonymousVia(network.port());
                 DicomSpool spool = new DicomSpool(dir.resolve("spool"))) {
             TieredStore store = new TieredStore(viaNetwork, policy, storageProperties,
                     new StaticListableBeanFactory().getBeanProvider(BuildProperties.class));
