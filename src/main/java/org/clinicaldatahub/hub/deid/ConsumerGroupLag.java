@@ -12,12 +12,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.clinicaldatahub.hub.DaemonThreads;
 
 /**
  * How far a consumer group (a research feed) is behind its input topic: records on the topic that
@@ -37,11 +39,7 @@ public final class ConsumerGroupLag implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final Map<String, Reading> readings = new HashMap<>();
     private final Set<String> reading = new HashSet<>();
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "hub-feed-lag");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(DaemonThreads.named("hub-feed-lag"));
     private Admin admin;
 
     public ConsumerGroupLag(String bootstrapServers, Duration refresh) {

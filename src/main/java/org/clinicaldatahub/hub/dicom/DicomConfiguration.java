@@ -3,8 +3,8 @@ package org.clinicaldatahub.hub.dicom;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import org.clinicaldatahub.hub.DaemonThreads;
 import org.clinicaldatahub.hub.audit.AuditRecorder;
 import org.clinicaldatahub.hub.storage.Quarantine;
 import org.clinicaldatahub.hub.storage.TieredStore;
@@ -58,12 +58,8 @@ public class DicomConfiguration {
      */
     @Bean(destroyMethod = "shutdown")
     ExecutorService dicomSpoolDrainUploads(DicomProperties properties) {
-        AtomicInteger threads = new AtomicInteger();
-        return Executors.newFixedThreadPool(properties.getSpoolDrainUploads(), task -> {
-            Thread thread = new Thread(task, "dicom-spool-upload-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Executors.newFixedThreadPool(properties.getSpoolDrainUploads(),
+                DaemonThreads.numbered("dicom-spool-upload-"));
     }
 
     @Bean

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.clinicaldatahub.hub.DaemonThreads;
 import org.clinicaldatahub.hub.dicom.data.DicomReader;
 import org.clinicaldatahub.hub.dicom.data.FileMetaInformation;
 import org.clinicaldatahub.hub.dicom.data.Tag;
@@ -65,11 +66,8 @@ public final class DicomInstanceReceiver {
         this.incomingDir = Files.createDirectories(incomingDir);
         this.pseudonyms = pseudonyms;
         this.writebackStep = writebackStep;
-        this.writeback = writebackStep <= 0 ? null : Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "dicom-early-writeback");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.writeback = writebackStep <= 0 ? null
+                : Executors.newCachedThreadPool(DaemonThreads.named("dicom-early-writeback"));
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.camel.Exchange;
+import org.clinicaldatahub.hub.DaemonThreads;
 import org.clinicaldatahub.hub.storage.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,11 +82,7 @@ public final class DicomSpool implements AutoCloseable {
     private final Object lock = new Object();
     /** Forces received files while the caller forces their descriptions; more at once run in the caller. */
     private final ExecutorService syncs = new ThreadPoolExecutor(0, 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-            runnable -> {
-                Thread thread = new Thread(runnable, "dicom-spool-sync");
-                thread.setDaemon(true);
-                return thread;
-            }, new ThreadPoolExecutor.CallerRunsPolicy());
+            DaemonThreads.named("dicom-spool-sync"), new ThreadPoolExecutor.CallerRunsPolicy());
     /** Renames and deletions in {@link #pendingDir}, counted; the directory sync covers them up to {@link #directorySynced}. */
     private final AtomicLong directoryChanges = new AtomicLong();
     private final Object directorySync = new Object();

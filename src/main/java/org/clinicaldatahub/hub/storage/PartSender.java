@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import org.clinicaldatahub.hub.DaemonThreads;
+
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -47,12 +49,7 @@ final class PartSender implements AutoCloseable {
         this.uploadId = uploadId;
         this.progress = progress;
         String name = "multipart-" + UPLOADS.incrementAndGet() + "-";
-        AtomicInteger thread = new AtomicInteger();
-        this.threads = Executors.newFixedThreadPool(concurrency, r -> {
-            Thread t = new Thread(r, name + thread.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Executors.newFixedThreadPool(concurrency, DaemonThreads.numbered(name));
     }
 
     /** Sends a part in the background; {@code release} gets the buffer back whatever happens. */

@@ -18,6 +18,8 @@ import java.util.concurrent.Semaphore;
 
 import javax.net.ssl.SSLServerSocketFactory;
 
+import org.clinicaldatahub.hub.DaemonThreads;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +50,8 @@ public final class DicomServer implements Closeable {
         this.monitor = monitor;
         this.capacity = new Semaphore(policy.maxAssociations());
         int threads = policy.maxAssociations() * 2;
-        AtomicLong threadIds = new AtomicLong();
-        this.associations = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "dicom-association-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, (r, pool) -> {
+        this.associations = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.numbered("dicom-association-"), (r, pool) -> {
             throw new java.util.concurrent.RejectedExecutionException("no association thread free");
         });
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.clinicaldatahub.hub.DaemonThreads;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +42,7 @@ public final class DirectoryWatcher implements AutoCloseable {
         this.service = service;
         this.quietPeriod = quietPeriod;
         this.onChange = onChange;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "terminology-reload");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("terminology-reload"));
     }
 
     /** Watches the given directories and files; a path that does not exist is skipped with a warning. */
